@@ -1,0 +1,68 @@
+import type { AuthMachineContext, Login, RestoreOutcome } from './auth.types';
+import { credentialsUsable, guestRefreshDelayMs, loginUsable, mayRetry, refreshDelayMs, retryDelayMs, type TimingSettings } from './session-rules';
+
+export interface TimeSource {
+  /** Local wall-clock time, epoch ms. */
+  now: () => number;
+  /** A number in [0, 1) for back-off jitter. */
+  random: () => number;
+}
+
+interface Args {
+  context: AuthMachineContext;
+  event: { type: string };
+}
+
+function restoreOutcome(event: { type: string }): RestoreOutcome | undefined {
+  return (event as { output?: RestoreOutcome }).output;
+}
+
+export function canRefreshToken(context: AuthMachineContext, login: Login | undefined = context.login): boolean {
+  if (!login) return false;
+  if (login.source === 'userPool') return context.settings.hasTokenProvider;
+  return context.settings.refreshHandlerKeys.includes(login.loginsKey);
+}
+
+/**
+ * The guards and delays that depend on the clock. The machine uses them with the real
+ * clock; the engine provides them again bound to its injectable clock and timing options,
+ * so both read the same rules.
+ */
+export function createTimeRules(time: TimeSource, timing: TimingSettings) {
+  const usable = (context: AuthMachineContext) => credentialsUsable(context.credentials, context.clockOffsetMs, time.now());
+  return {
+    guards: {
+      isRestoredWithCredentials: ({ event }: Args) => {
+        const outcome = restoreOutcome(event);
+        return (
+          outcome?.kind === 'restored' &&
+          outcome.session.identityId !== undefined &&
+          credentialsUsable(outcome.session.credentials, outcome.session.clockOffsetMs ?? 0, time.now())
+        );
+      },
+      isRestoredWithLogin: ({ context, event }: Args) => {
+        const outcome = restoreOutcome(event);
+        if (outcome?.kind !== 'restored' || outcome.session.identityId === undefined) return false;
+        const login = outcome.session.login;
+        return loginUsable(login, time.now()) || canRefreshToken(context, login);
+      },
+      hasValidCredentials: ({ context }: Args) => usable(context),
+      canServeCredentials: ({ context, event }: Args) =>
+        event.type === 'FETCH' && !(event as { forceRefresh?: boolean }).forceRefresh && usable(context),
+      returnsToFederated: ({ context }: Args) => context.returnTo === 'federated' && usable(context),
+      isProviderTokenUsable: ({ context }: Args) => loginUsable(context.login, time.now()),
+      canServeGuestCredentials: ({ context, event }: Args) =>
+        event.type === 'FETCH' &&
+        !(event as { forceRefresh?: boolean }).forceRefresh &&
+        credentialsUsable(context.guest.credentials, context.clockOffsetMs, time.now()),
+      shouldRetryRefresh: ({ context, event }: Args) =>
+        (event as { error?: { retryable?: boolean } }).error?.retryable === true && mayRetry(context.refresh.attempt + 1, timing.retry),
+    },
+    delays: {
+      refreshAhead: ({ context }: Args) => refreshDelayMs(context, timing, canRefreshToken(context), time.now()),
+      guestRefreshAhead: ({ context }: Args) =>
+        guestRefreshDelayMs(context.guest.credentials, context.clockOffsetMs, timing, time.now()),
+      retryBackoff: ({ context }: Args) => retryDelayMs(context.refresh.attempt, timing.retry, time.random()),
+    },
+  };
+}

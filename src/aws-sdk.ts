@@ -1,0 +1,31 @@
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AuthSession } from './auth-session';
+import { NotAuthorizedException } from './errors/error-classes';
+
+/** The AWS SDK v3 credential provider type (`credentials` of any client). */
+export type AwsCredentialsProvider = AwsCredentialIdentityProvider;
+
+/**
+ * An AWS SDK v3 credential provider over an idpool engine: every SDK client that uses it
+ * gets idpool's cached credentials, with their `expiration`, so the SDK comes back for new
+ * ones when they run out and idpool (which refreshes ahead) usually has them ready.
+ *
+ * @example
+ * ```ts
+ * const sts = new STSClient({ region: 'us-east-1', credentials: auth.awsCredentials });
+ * const s3 = new S3Client({ region: 'us-east-1', credentials: createAwsCredentialsProvider(auth) });
+ * ```
+ */
+export function createAwsCredentialsProvider(auth: {
+  fetchAuthSession(options?: { forceRefresh?: boolean }): Promise<AuthSession>;
+}): AwsCredentialsProvider {
+  return async (identityProperties?: Record<string, unknown>): Promise<AwsCredentialIdentity> => {
+    const session = await auth.fetchAuthSession({ forceRefresh: identityProperties?.['forceRefresh'] === true });
+    if (!session.credentials) {
+      throw new NotAuthorizedException('No AWS credentials: nothing is federated and guest access is off.', {
+        recoverySuggestion: 'Call federateToIdentityPool first, or create the engine with allowGuestAccess: true.',
+      });
+    }
+    return { ...session.credentials };
+  };
+}

@@ -1,0 +1,203 @@
+import { BehaviorSubject, distinctUntilChanged, Subject, type Observable } from 'rxjs';
+import { createActor, waitFor, type Actor } from 'xstate';
+import { authMachine, type AuthMachine } from '../machines/auth.machine';
+import type { AuthMachineEvent, MachineEmitted, SessionView } from '../machines/auth.types';
+import { toAuthSession, toAwsCredentials, type AuthSession, type FederateToIdentityPoolResult } from './auth-session';
+import { sameAuthState, toAuthState, type AuthState } from './auth-state';
+import { createAwsCredentialsProvider, type AwsCredentialsProvider } from './aws-sdk';
+import { AbortError, InvalidStateException } from './errors/error-classes';
+import type { AuthEvent } from './events';
+import { checkClientMetadata } from './engine/check-client-metadata';
+import { followSharedSession } from './engine/follow-shared-session';
+import { createImplementations } from './engine/machine-implementations';
+import { RequestRegistry } from './engine/request-registry';
+import { createLogin } from './login/create-login';
+import { checkIdentityId } from './login/identity-ids';
+import { toLoginsKey } from './login/logins-key';
+import { resolveSettings, type AuthOptions } from './options';
+import { createCognitoClient } from './services/cognito-client';
+import { SessionStore } from './session/session-store';
+
+/** What `federateToIdentityPool` takes. */
+export interface FederateToIdentityPoolInput {
+  /** The identity provider's token: an OIDC id token, a Facebook access token, a SAML assertion, … */
+  token: string;
+  /** A short name (`google`, `facebook`, `amazon`, `apple`, `developer`) or the Logins key as it is. */
+  provider: string;
+  options?: {
+    /** The identity id from GetOpenIdTokenForDeveloperIdentity: skips GetId. */
+    developerProvidedIdentityId?: string;
+    /** When the token expires (epoch ms or Date), for tokens that are not JWTs. */
+    expiresAt?: number | Date;
+  };
+}
+
+export interface FetchAuthSessionOptions {
+  /** Get new credentials even if the cached ones are valid. */
+  forceRefresh?: boolean;
+  /** Passed to refresh handlers for this call (wins over `clientMetadataProvider`). */
+  clientMetadata?: Record<string, string>;
+}
+
+/** The running engine `createAuth` returns. */
+export interface Auth {
+  federateToIdentityPool(input: FederateToIdentityPoolInput): Promise<FederateToIdentityPoolResult>;
+  fetchAuthSession(options?: FetchAuthSessionOptions): Promise<AuthSession>;
+  clearFederationToIdentityPool(): Promise<void>;
+  /** Every step, as it happens; late subscribers see only later events. */
+  readonly events$: Observable<AuthEvent>;
+  /** The current state (replayed to new subscribers), then each change. */
+  readonly state$: Observable<AuthState>;
+  /** The XState actor: `useSelector`, the inspector, `getSnapshot()`. */
+  readonly actor: Actor<AuthMachine>;
+  /** An `AwsCredentialIdentityProvider` for any AWS SDK v3 client's `credentials`. */
+  readonly awsCredentials: AwsCredentialsProvider;
+  /** Stops timers, requests and subscriptions; pending calls reject with `AbortError`. */
+  stop(): Promise<void>;
+}
+
+function randomId(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+/**
+ * Creates an idpool engine: the federation machine bound to Cognito Identity, storage and
+ * the clock, started at once (it restores the persisted session first).
+ *
+ * Simultaneous calls share one Cognito request of each kind; cached credentials are served
+ * without a network call and refreshed ahead of their expiration; every step is emitted on
+ * `events$`; no token or AWS secret ever appears in events, state or inspection.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ identityPoolId: 'us-east-1:…', allowGuestAccess: true });
+ * auth.events$.subscribe((event) => console.log(event.type));
+ * const { identityId, credentials } = await auth.federateToIdentityPool({ token: idToken, provider: 'google' });
+ * const s3 = new S3Client({ region: 'us-east-1', credentials: auth.awsCredentials });
+ * await auth.clearFederationToIdentityPool();
+ * auth.stop();
+ * ```
+ */
+export function createAuth(options: AuthOptions): Auth {
+  const settings = resolveSettings(options);
+  const writer = randomId();
+  const client = settings.client ?? createCognitoClient({ region: settings.region, ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint } : {}) });
+  const store = new SessionStore(
+    {
+      storage: settings.storage,
+      identityPoolId: settings.identityPoolId,
+      namespace: settings.namespace,
+      writer,
+      persistCredentials: settings.persistCredentials,
+      now: () => settings.clock.now(),
+    },
+    // A failed write leaves the in-memory session as it is; the next state change writes again.
+    () => undefined,
+  );
+  const machine = authMachine.provide(createImplementations({ settings, client, store }));
+  const actor = createActor(machine, {
+    input: {
+      settings: {
+        allowGuestAccess: settings.allowGuestAccess || settings.credentialsProvider !== undefined,
+        hasTokenProvider: settings.tokenProvider !== undefined,
+        refreshHandlerKeys: [...settings.refreshHandlers.keys()],
+      },
+    },
+    clock: { setTimeout: (fn, ms) => settings.clock.setTimeout(fn, ms), clearTimeout: (id) => settings.clock.clearTimeout(id) },
+    ...(settings.inspect !== undefined ? { inspect: settings.inspect } : {}),
+  });
+
+  const requests = new RequestRegistry();
+  const events = new Subject<AuthEvent>();
+  actor.on('*', (emitted: MachineEmitted) => {
+    if (emitted.type === 'request.resolved') requests.resolve(emitted.requestIds, emitted.session);
+    else if (emitted.type === 'request.rejected') requests.reject(emitted.requestIds, emitted.error);
+    else events.next(emitted);
+  });
+  const state = new BehaviorSubject<AuthState>(toAuthState(actor.getSnapshot()));
+  const snapshots = actor.subscribe((snapshot) => state.next(toAuthState(snapshot)));
+
+  let stopped = false;
+  const unfollow = settings.shareSession
+    ? followSharedSession({ storage: settings.storage, store, writer, send: (event) => actor.send(event) })
+    : () => undefined;
+  actor.start();
+  const restored = waitFor(actor, (snapshot) => !snapshot.matches('restoring'), { timeout: Number.POSITIVE_INFINITY }).then(
+    () => undefined,
+    () => undefined,
+  );
+
+  /** Sends an API event and settles from the machine's answer; an event the state ignores is an error. */
+  async function request(build: (requestId: string) => AuthMachineEvent): Promise<SessionView> {
+    await restored;
+    if (stopped) throw new AbortError('The engine was stopped.', { recoverySuggestion: 'Create a new engine with createAuth.' });
+    const { requestId, settled } = requests.open();
+    actor.send(build(requestId));
+    const { context } = actor.getSnapshot();
+    const accepted = context.sessionWaiters.includes(requestId) || context.federationWaiters.includes(requestId);
+    if (requests.isOpen(requestId) && !accepted) {
+      const value = toAuthState(actor.getSnapshot()).value;
+      requests.reject([requestId], new InvalidStateException(`The call cannot be handled in the "${value}" state.`, {
+        recoverySuggestion: 'Wait for the current operation to finish and try again.',
+      }));
+    }
+    return settled;
+  }
+
+  const auth = {
+    async federateToIdentityPool(input: FederateToIdentityPoolInput): Promise<FederateToIdentityPoolResult> {
+      if (typeof input !== 'object' || input === null) throw new TypeError('federateToIdentityPool: pass { token, provider, options? }.');
+      const loginsKey = toLoginsKey(input.provider);
+      const options = input.options ?? {};
+      if (typeof options !== 'object' || options === null) throw new TypeError('federateToIdentityPool: options must be an object.');
+      const login = createLogin({ loginsKey, token: input.token, expiresAt: options.expiresAt, source: 'app' });
+      const developerProvidedIdentityId =
+        options.developerProvidedIdentityId === undefined
+          ? undefined
+          : checkIdentityId(options.developerProvidedIdentityId, 'options.developerProvidedIdentityId');
+      const view = await request((requestId) => ({
+        type: 'FEDERATE',
+        requestId,
+        login,
+        ...(developerProvidedIdentityId !== undefined ? { developerProvidedIdentityId } : {}),
+      }));
+      if (view.identityId === undefined || !view.credentials) throw new InvalidStateException('The federation ended without credentials.');
+      return { identityId: view.identityId, credentials: toAwsCredentials(view.credentials, view.clockOffsetMs) };
+    },
+
+    async fetchAuthSession(fetchOptions: FetchAuthSessionOptions = {}): Promise<AuthSession> {
+      if (typeof fetchOptions !== 'object' || fetchOptions === null) throw new TypeError('fetchAuthSession: options must be an object.');
+      const { forceRefresh = false } = fetchOptions;
+      if (typeof forceRefresh !== 'boolean') throw new TypeError('fetchAuthSession: options.forceRefresh must be a boolean.');
+      const clientMetadata = fetchOptions.clientMetadata === undefined ? undefined : checkClientMetadata(fetchOptions.clientMetadata);
+      const view = await request((requestId) => ({
+        type: 'FETCH',
+        requestId,
+        forceRefresh,
+        ...(clientMetadata ? { clientMetadata } : {}),
+      }));
+      return toAuthSession(view);
+    },
+
+    async clearFederationToIdentityPool(): Promise<void> {
+      await request((requestId) => ({ type: 'CLEAR', requestId }));
+      await store.flushed();
+    },
+
+    events$: events.asObservable(),
+    state$: state.pipe(distinctUntilChanged(sameAuthState)),
+    actor,
+    async stop(): Promise<void> {
+      if (stopped) return store.flushed();
+      stopped = true;
+      unfollow();
+      actor.stop();
+      snapshots.unsubscribe();
+      requests.rejectAll(new AbortError('The engine was stopped.', { recoverySuggestion: 'Create a new engine with createAuth.' }));
+      events.complete();
+      state.complete();
+      await store.flushed();
+    },
+  };
+  return { ...auth, awsCredentials: createAwsCredentialsProvider(auth) };
+}

@@ -1,0 +1,33 @@
+import type { SyncEvent } from '../../machines/auth.types';
+import type { KeyValueStorage, Unsubscribe } from '../storage/key-value-storage';
+import type { SessionStore } from '../session/session-store';
+
+export interface FollowSettings {
+  storage: KeyValueStorage;
+  store: SessionStore;
+  writer: string;
+  send: (event: SyncEvent) => void;
+}
+
+/**
+ * Turns storage changes made by other contexts (tabs, workers, processes) into `SYNC`
+ * events. Echoes of this engine's own writes, records older than its last write and
+ * records that cannot be trusted are ignored.
+ */
+export function followSharedSession({ storage, store, writer, send }: FollowSettings): Unsubscribe {
+  if (!storage.subscribe) return () => undefined;
+  return storage.subscribe((change) => {
+    if (change.key !== store.key || change.newValue === store.lastWrittenText) return;
+    if (change.newValue === null) {
+      send({ type: 'SYNC', session: null });
+      return;
+    }
+    try {
+      const { record, session } = store.decode(change.newValue);
+      if (record.writer === writer || record.updatedAt <= store.lastWrittenAt) return;
+      send({ type: 'SYNC', session });
+    } catch {
+      // A record this engine cannot read is not followed; restoring will drop it on the next start.
+    }
+  });
+}

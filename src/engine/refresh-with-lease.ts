@@ -1,0 +1,66 @@
+import type { CredentialsOutput } from '../../machines/auth.types';
+import type { AuthSettings } from '../options';
+import { refreshLeaseKey, type SessionStore } from '../session/session-store';
+
+const POLL_INTERVAL_MS = 200;
+const LEASE_MARGIN_MS = 5_000;
+
+export interface LeaseContext {
+  settings: AuthSettings;
+  store: SessionStore;
+  signal: AbortSignal;
+  /** Expiration of the credentials being replaced; anything newer from a peer will do. */
+  replacing: number | undefined;
+}
+
+/**
+ * Refreshes credentials so that of several contexts sharing a storage only one calls
+ * Cognito: the holder of the storage lease does; the others wait for its result to appear
+ * in storage (or for the lease to run out, then refresh themselves).
+ */
+export async function refreshWithLease(context: LeaseContext, refresh: () => Promise<CredentialsOutput>): Promise<CredentialsOutput> {
+  const { settings, store, signal } = context;
+  const storage = settings.storage;
+  if (!settings.shareSession || !storage.tryAcquireLease) return refresh();
+  const ttl = settings.requestTimeoutMs + LEASE_MARGIN_MS;
+  const lease = await storage.tryAcquireLease(refreshLeaseKey(settings.namespace, settings.identityPoolId), ttl);
+  if (lease) {
+    try {
+      return await refresh();
+    } finally {
+      await lease.release().catch(() => undefined);
+    }
+  }
+  const shared = await waitForSharedCredentials(context, ttl);
+  return shared ?? refresh();
+}
+
+async function waitForSharedCredentials(context: LeaseContext, timeoutMs: number): Promise<CredentialsOutput | undefined> {
+  const { settings, store, signal } = context;
+  const deadline = settings.clock.now() + timeoutMs;
+  while (!signal.aborted && settings.clock.now() < deadline) {
+    const text = await store.readText();
+    if (text !== null) {
+      try {
+        const { session } = store.decode(text);
+        if (session.identityId !== undefined && session.credentials && session.credentials.expiration > (context.replacing ?? 0)) {
+          return {
+            identityId: session.identityId,
+            credentials: session.credentials,
+            ...(session.clockOffsetMs !== undefined ? { clockOffsetMs: session.clockOffsetMs } : {}),
+          };
+        }
+      } catch {
+        // A record that cannot be read is no result; keep waiting for the lease holder.
+      }
+    }
+    await new Promise<void>((resolve) => {
+      const id = settings.clock.setTimeout(resolve, POLL_INTERVAL_MS);
+      signal.addEventListener('abort', () => {
+        settings.clock.clearTimeout(id);
+        resolve();
+      }, { once: true });
+    });
+  }
+  return undefined;
+}

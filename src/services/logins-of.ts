@@ -1,0 +1,6 @@
+import type { Login } from '../../machines/auth.types';
+
+/** The `Logins` map Cognito takes, with the token revealed for the request only. */
+export function loginsOf(login: Login): Record<string, string> {
+  return { [login.loginsKey]: login.token.reveal() };
+}

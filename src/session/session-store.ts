@@ -1,0 +1,90 @@
+import type { StoredSession } from '../../machines/auth.types';
+import type { KeyValueStorage } from '../storage/key-value-storage';
+import { decodeSessionRecord, encodeSessionRecord, type SessionRecord } from './session-record';
+
+export interface SessionStoreSettings {
+  storage: KeyValueStorage;
+  identityPoolId: string;
+  namespace: string;
+  /** This engine's id, written into every record. */
+  writer: string;
+  persistCredentials: boolean;
+  now: () => number;
+}
+
+/** `idpool.<namespace>.<identityPoolId>.session`: the one key a session lives under. */
+export function sessionKey(namespace: string, identityPoolId: string): string {
+  return `idpool.${namespace}.${identityPoolId}.session`;
+}
+
+/** The key of the lease that lets one of several contexts refresh at a time. */
+export function refreshLeaseKey(namespace: string, identityPoolId: string): string {
+  return `idpool.${namespace}.${identityPoolId}.refresh-lease`;
+}
+
+/**
+ * Reads and writes the persisted session. Writes and removals run one after another in
+ * call order, so a slow write never lands after a newer one (or after a clear).
+ */
+export class SessionStore {
+  readonly key: string;
+  #queue: Promise<void> = Promise.resolve();
+  #lastWrittenAt = 0;
+  #lastWrittenText: string | null | undefined;
+  readonly #settings: SessionStoreSettings;
+  readonly #onWriteError: (error: unknown) => void;
+
+  constructor(settings: SessionStoreSettings, onWriteError: (error: unknown) => void) {
+    this.#settings = settings;
+    this.#onWriteError = onWriteError;
+    this.key = sessionKey(settings.namespace, settings.identityPoolId);
+  }
+
+  /** Local time of this engine's last write; older shared records are stale. */
+  get lastWrittenAt(): number {
+    return this.#lastWrittenAt;
+  }
+
+  /** What this engine last wrote (`null` after a removal), to recognise its own echoes. */
+  get lastWrittenText(): string | null | undefined {
+    return this.#lastWrittenText;
+  }
+
+  async readText(): Promise<string | null> {
+    return this.#settings.storage.getItem(this.key);
+  }
+
+  /** Parses a stored record (throws `InvalidSessionRecord` for anything unusable). */
+  decode(text: string): { record: SessionRecord; session: StoredSession } {
+    return decodeSessionRecord(text);
+  }
+
+  write(session: StoredSession): Promise<void> {
+    // Strictly increasing, so records written within one millisecond still order.
+    const updatedAt = Math.max(this.#settings.now(), this.#lastWrittenAt + 1);
+    this.#lastWrittenAt = updatedAt;
+    const text = encodeSessionRecord(session, {
+      writer: this.#settings.writer,
+      updatedAt,
+      persistCredentials: this.#settings.persistCredentials,
+    });
+    this.#lastWrittenText = text;
+    return this.#enqueue(() => this.#settings.storage.setItem(this.key, text));
+  }
+
+  remove(): Promise<void> {
+    this.#lastWrittenAt = Math.max(this.#settings.now(), this.#lastWrittenAt + 1);
+    this.#lastWrittenText = null;
+    return this.#enqueue(() => this.#settings.storage.removeItem(this.key));
+  }
+
+  /** Resolves when every write asked for so far has landed. */
+  flushed(): Promise<void> {
+    return this.#queue;
+  }
+
+  #enqueue(operation: () => Promise<void>): Promise<void> {
+    this.#queue = this.#queue.then(operation).catch(this.#onWriteError);
+    return this.#queue;
+  }
+}

@@ -1,0 +1,19 @@
+import { expect, it } from 'vitest';
+import { startEngineStack } from '../support/engine-stack';
+
+it('federates, fetches and clears against the local pool', async () => {
+  const stack = await startEngineStack();
+  try {
+    const auth = stack.engine();
+    const token = await stack.issuer.mintToken({ sub: 'alice' });
+    const result = await auth.federateToIdentityPool({ token, provider: stack.issuer.loginsKey });
+    expect(result.identityId).toMatch(/^us-east-1:/);
+    const session = await auth.fetchAuthSession();
+    expect(session.credentials?.accessKeyId).toBe(result.credentials.accessKeyId);
+    await auth.clearFederationToIdentityPool();
+    expect((await auth.fetchAuthSession()).credentials).toBeUndefined();
+    console.log(stack.events.map((e) => e.type), stack.pool.stats().requests);
+  } finally {
+    await stack.close();
+  }
+});

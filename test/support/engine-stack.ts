@@ -1,0 +1,72 @@
+import { startLocalIdentityPool, startLocalOidcIssuer, type LocalIdentityPool, type LocalIdentityPoolOptions, type LocalOidcIssuer } from '../../src/local/index';
+import { createAuth, type Auth, type AuthEvent, type AuthOptions, type AuthState } from '../../src/index';
+import { waitFor } from 'xstate';
+import { TestClock } from './test-clock';
+
+export interface EngineStack {
+  issuer: LocalOidcIssuer;
+  pool: LocalIdentityPool;
+  clock: TestClock;
+  /** An engine on this pool and clock; stopped by `close()`. */
+  engine(options?: Partial<AuthOptions>): Auth;
+  /** Every event each engine emitted, in order. */
+  events: AuthEvent[];
+  states: AuthState[];
+  close(): Promise<void>;
+}
+
+/** A local OIDC issuer, a local identity pool trusting it (and opaque Facebook tokens), on one test clock. */
+export async function startEngineStack(poolOptions: Partial<LocalIdentityPoolOptions> = {}): Promise<EngineStack> {
+  const clock = new TestClock();
+  const issuer = await startLocalOidcIssuer({ now: clock.now });
+  const pool = await startLocalIdentityPool({
+    now: clock.now,
+    providers: {
+      [issuer.loginsKey]: { issuer: issuer.issuer, audience: issuer.audience },
+      'graph.facebook.com': { opaque: true },
+    },
+    ...poolOptions,
+  });
+  const engines: Auth[] = [];
+  const events: AuthEvent[] = [];
+  const states: AuthState[] = [];
+  return {
+    issuer,
+    pool,
+    clock,
+    events,
+    states,
+    engine(options = {}) {
+      const auth = createAuth({ identityPoolId: pool.identityPoolId, endpoint: pool.endpoint, clock, ...options });
+      auth.events$.subscribe((event) => events.push(event));
+      auth.state$.subscribe((state) => states.push(state));
+      engines.push(auth);
+      return auth;
+    },
+    async close() {
+      await Promise.all(engines.map((auth) => auth.stop()));
+      await pool.close();
+      await issuer.close();
+    },
+  };
+}
+
+/** Resolves when the engine's top-level state is `value`. */
+export async function untilState(auth: Auth, value: string, timeout = 10_000): Promise<void> {
+  await waitFor(auth.actor, (snapshot) => snapshot.matches(value as never), { timeout });
+}
+
+/** Resolves when the engine is waiting on nothing (not federating, refreshing or restoring). */
+export async function untilIdle(auth: Auth, timeout = 10_000): Promise<void> {
+  await waitFor(
+    auth.actor,
+    (snapshot) =>
+      !snapshot.matches('restoring') &&
+      !snapshot.matches('federating') &&
+      !snapshot.matches('refreshing') &&
+      !snapshot.matches({ signedOut: 'fetchingGuestCredentials' } as never) &&
+      !snapshot.matches({ signedOut: 'loadingTokens' } as never) &&
+      !snapshot.matches({ federated: 'checkingUserPoolSession' } as never),
+    { timeout },
+  );
+}
