@@ -5,6 +5,8 @@ export default defineConfig([
     entry: {
       index: 'src/index.ts',
       'local/index': 'src/local/index.ts',
+      'storage/file': 'src/storage/file-storage.ts',
+      'storage/redis': 'src/storage/redis-storage.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

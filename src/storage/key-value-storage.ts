@@ -25,7 +25,13 @@ export interface StorageLease {
  *
  * `tryAcquireLease` takes a short, self-expiring lease named `key` so that one of many
  * contexts sharing the storage refreshes at a time; it resolves `null` when another
- * holder has it.
+ * holder has it (leases are not re-entrant: a second call by the holder also gets `null`).
+ * The lease lapses `ttlMs` after it was taken; `release()` ends it early and never ends
+ * a lease someone else took over after expiry. Lease names live apart from data keys
+ * as far as each adapter allows (see the adapter's docs for its layout).
+ *
+ * Writes reject their promise on failure (quota, I/O, size limits); nothing is retried
+ * silently.
  *
  * @example
  * ```ts

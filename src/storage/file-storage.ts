@@ -1,0 +1,327 @@
+import { createHash } from 'node:crypto';
+import { type FSWatcher, mkdirSync, readFileSync, watch } from 'node:fs';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { assertLeaseTtl } from './assert-lease-ttl';
+import { createChangeListeners } from './change-listeners';
+import { errorCode } from './error-code';
+import type { KeyValueStorage, StorageLease } from './key-value-storage';
+import { releaseLeaseFile, tryCreateLeaseFile } from './lease-file';
+import { createLeaseToken } from './lease-token';
+
+/** Options of {@link createFileStorage}. */
+export interface FileStorageOptions {
+  /**
+   * Receives non-fatal problems: a corrupt file (read as empty), watcher errors, errors thrown by
+   * change listeners. Messages never include file contents. Default: ignored.
+   */
+  onError?: (error: unknown) => void;
+  /** A lock file older than this is taken over (its holder is presumed dead). Default `5000` ms. */
+  lockStaleMs?: number;
+  /** How long a write waits for the lock file before it rejects. Default `10000` ms. */
+  lockTimeoutMs?: number;
+  /** Watch the directory for changes made by other processes. Default `true`. */
+  watch?: boolean;
+  /** Quiet time after the last directory event before the file is re-read. Default `20` ms. */
+  watchDebounceMs?: number;
+  /** Clock used for lease and lock expiry. Default `Date.now`. */
+  now?: () => number;
+}
+
+interface ChannelMessage {
+  idpool: 1;
+  key: string;
+  newValue: string | null;
+}
+
+/**
+ * Storage in one JSON file (an object of string values) for Node.js: CLIs, servers, tests.
+ * Import it from `idpool/storage/file`.
+ *
+ * - Writes go to a temp file in the same directory (created mode 0600) which is then renamed over
+ *   the file, so readers never see a partial file and the file is always mode 0600. A directory
+ *   that does not exist is created (mode 0700).
+ * - Writes from this object run one after another; each read-modify-write holds `path + '.lock'`
+ *   (created with `wx`, taken over after `lockStaleMs`), so processes and threads writing
+ *   different keys do not lose each other's keys.
+ * - A missing file reads as empty; a corrupt one reads as empty and is reported to `onError`
+ *   (the next write replaces it).
+ * - `subscribe` reports this object's own writes, other instances' writes in this process and
+ *   its worker threads at once (a `BroadcastChannel` named after the absolute path), and other
+ *   processes' writes through `fs.watch` on the directory (keys whose value changed).
+ * - `tryAcquireLease(key, ttlMs)` creates `path + '.' + encodedKey + '.lease'` with `wx`; an
+ *   expired lease is taken over (moved aside by `rename`, checked, then re-created); `release()`
+ *   removes it only while it is still ours.
+ * - `close()` stops the watcher, channel and timers and waits for pending writes. Background
+ *   timers are `unref()`ed; a write waiting for the lock keeps the process alive until it is done.
+ *
+ * @example
+ * ```ts
+ * import { createFileStorage } from 'idpool/storage/file';
+ *
+ * const storage = createFileStorage(join(homedir(), '.config', 'myapp', 'session.json'), {
+ *   onError: (error) => console.warn(error.message),
+ * });
+ * await storage.setItem('idpool.session', record);
+ * storage.subscribe(({ key }) => console.log(`${key} changed in another process`));
+ * // …
+ * await storage.close();
+ * ```
+ */
+export function createFileStorage(path: string, options: FileStorageOptions = {}): Required<KeyValueStorage> {
+  if (typeof path !== 'string' || path === '') {
+    throw new TypeError('createFileStorage: path must be a non-empty string');
+  }
+  const filePath = resolve(path);
+  const directory = dirname(filePath);
+  const fileName = basename(filePath);
+  const lockPath = `${filePath}.lock`;
+  const onError = options.onError ?? (() => {});
+  const lockStaleMs = positiveOption('lockStaleMs', options.lockStaleMs, 5000);
+  const lockTimeoutMs = positiveOption('lockTimeoutMs', options.lockTimeoutMs, 10_000);
+  const debounceMs = positiveOption('watchDebounceMs', options.watchDebounceMs, 20);
+  const watchEnabled = options.watch ?? true;
+  const now = options.now ?? Date.now;
+
+  let writes: Promise<unknown> = Promise.resolve();
+  let rescans: Promise<void> = Promise.resolve();
+  let known: Map<string, string> | undefined;
+  let watcher: FSWatcher | undefined;
+  let debounce: ReturnType<typeof setTimeout> | undefined;
+  let channel: BroadcastChannel | undefined;
+  let closed = false;
+
+  const listeners = createChangeListeners({ onError, onFirst: startFollowing, onLast: stopFollowing });
+
+  function parse(text: string): Record<string, string> {
+    if (text.trim() === '') return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // No `cause`: JSON.parse messages quote the file's text, which may hold tokens.
+      onError(new Error(`idpool file storage: ${filePath} is not valid JSON; reading it as empty`));
+      return {};
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      onError(new Error(`idpool file storage: ${filePath} does not hold a JSON object; reading it as empty`));
+      return {};
+    }
+    const data: Record<string, string> = {};
+    for (const [key, value] of Object.entries(parsed)) {
+      if (typeof value === 'string') data[key] = value;
+    }
+    return data;
+  }
+
+  async function readAll(): Promise<Record<string, string>> {
+    try {
+      return parse(await readFile(filePath, 'utf8'));
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return {};
+      throw error;
+    }
+  }
+
+  function readAllSync(): Record<string, string> {
+    try {
+      return parse(readFileSync(filePath, 'utf8'));
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') onError(error);
+      return {};
+    }
+  }
+
+  async function writeAtomically(data: Record<string, string>): Promise<void> {
+    const temp = join(directory, `.${fileName}.${createLeaseToken()}.tmp`);
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(JSON.stringify(data));
+      await handle.sync();
+      await handle.close();
+      await rename(temp, filePath);
+    } catch (error) {
+      await handle.close().catch(() => {});
+      await unlink(temp).catch(() => {});
+      throw error;
+    }
+  }
+
+  async function withLock<T>(work: () => Promise<T>): Promise<T> {
+    const deadline = now() + lockTimeoutMs;
+    let pause = 2;
+    for (;;) {
+      const owner = await tryCreateLeaseFile(lockPath, lockStaleMs, now);
+      if (owner !== null) {
+        try {
+          return await work();
+        } finally {
+          await releaseLeaseFile(lockPath, owner).catch(onError);
+        }
+      }
+      if (now() >= deadline) {
+        throw new Error(`idpool file storage: timed out after ${lockTimeoutMs} ms waiting for ${lockPath}`);
+      }
+      // Referenced on purpose: a pending write must keep the process alive.
+      await new Promise((done) => setTimeout(done, pause + Math.random() * pause));
+      pause = Math.min(pause * 2, 50);
+    }
+  }
+
+  function mutate(key: string, newValue: string | null): Promise<void> {
+    const run = writes.then(async () => {
+      await mkdir(directory, { recursive: true, mode: 0o700 });
+      await withLock(async () => {
+        const data = await readAll();
+        if (newValue === null) delete data[key];
+        else data[key] = newValue;
+        await writeAtomically(data);
+      });
+      announce(key, newValue);
+    });
+    writes = run.catch(() => {});
+    return run;
+  }
+
+  function openChannel(): BroadcastChannel | undefined {
+    if (closed || typeof globalThis.BroadcastChannel !== 'function') return undefined;
+    if (!channel) {
+      channel = new globalThis.BroadcastChannel(`idpool-file:${filePath}`);
+      (channel as { unref?: () => void }).unref?.();
+    }
+    return channel;
+  }
+
+  function announce(key: string, newValue: string | null): void {
+    if (newValue === null) known?.delete(key);
+    else known?.set(key, newValue);
+    listeners.emit({ key, newValue });
+    try {
+      openChannel()?.postMessage({ idpool: 1, key, newValue } satisfies ChannelMessage);
+    } catch (error) {
+      onError(error);
+    }
+  }
+
+  /** Emits a change only when it differs from what this object last saw, so channel and watcher never double-report. */
+  function follow(key: string, newValue: string | null): void {
+    if (!known || (known.get(key) ?? null) === newValue) return;
+    if (newValue === null) known.delete(key);
+    else known.set(key, newValue);
+    listeners.emit({ key, newValue });
+  }
+
+  function onChannelMessage(event: Event): void {
+    const message = (event as MessageEvent<unknown>).data as Partial<ChannelMessage> | null;
+    if (
+      typeof message !== 'object' ||
+      message === null ||
+      message.idpool !== 1 ||
+      typeof message.key !== 'string' ||
+      (typeof message.newValue !== 'string' && message.newValue !== null)
+    ) {
+      return;
+    }
+    follow(message.key, message.newValue);
+  }
+
+  function scheduleRescan(): void {
+    if (debounce) clearTimeout(debounce);
+    debounce = setTimeout(() => {
+      debounce = undefined;
+      rescans = rescans.then(rescan);
+    }, debounceMs);
+    debounce.unref();
+  }
+
+  async function rescan(): Promise<void> {
+    if (!known) return;
+    let data: Record<string, string>;
+    try {
+      data = await readAll();
+    } catch (error) {
+      onError(error);
+      return;
+    }
+    const keys = new Set([...known.keys(), ...Object.keys(data)]);
+    for (const key of keys) follow(key, data[key] ?? null);
+  }
+
+  function startFollowing(): void {
+    if (closed) return;
+    known = new Map(Object.entries(readAllSync()));
+    openChannel()?.addEventListener('message', onChannelMessage);
+    if (!watchEnabled) return;
+    try {
+      mkdirSync(directory, { recursive: true, mode: 0o700 });
+      watcher = watch(directory, { persistent: false }, (_event, changed) => {
+        if (changed === null || changed === fileName) scheduleRescan();
+      });
+      watcher.on('error', onError);
+    } catch (error) {
+      onError(error);
+    }
+  }
+
+  function stopFollowing(): void {
+    channel?.removeEventListener('message', onChannelMessage);
+    watcher?.close();
+    watcher = undefined;
+    if (debounce) clearTimeout(debounce);
+    debounce = undefined;
+    known = undefined;
+  }
+
+  return {
+    async getItem(key) {
+      await writes;
+      return (await readAll())[key] ?? null;
+    },
+    setItem(key, value) {
+      return mutate(key, value);
+    },
+    removeItem(key) {
+      return mutate(key, null);
+    },
+    subscribe(listener) {
+      return listeners.add(listener);
+    },
+    async tryAcquireLease(key, ttlMs): Promise<StorageLease | null> {
+      assertLeaseTtl(ttlMs);
+      const leasePath = `${filePath}.${leaseFileName(key)}.lease`;
+      await mkdir(directory, { recursive: true, mode: 0o700 });
+      const owner = await tryCreateLeaseFile(leasePath, ttlMs, now);
+      if (owner === null) return null;
+      return {
+        release: () => releaseLeaseFile(leasePath, owner),
+      };
+    },
+    async close() {
+      closed = true;
+      listeners.clear();
+      channel?.close();
+      channel = undefined;
+      await writes;
+      await rescans;
+    },
+  };
+}
+
+/** Keys may hold any character; file names get `[A-Za-z0-9_-]` and `%XX` escapes, hashed when long. */
+function leaseFileName(key: string): string {
+  let escaped = '';
+  for (const byte of new TextEncoder().encode(key)) {
+    const char = String.fromCharCode(byte);
+    escaped += /[A-Za-z0-9_-]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  if (escaped.length <= 120) return escaped;
+  return `${escaped.slice(0, 40)}-${createHash('sha256').update(key).digest('hex')}`;
+}
+
+function positiveOption(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`createFileStorage: ${name} must be a positive number of milliseconds`);
+  }
+  return value;
+}

@@ -1,0 +1,69 @@
+import { assertLeaseTtl } from './assert-lease-ttl';
+import { createChangeListeners } from './change-listeners';
+import type { KeyValueStorage, StorageLease } from './key-value-storage';
+import { createLeaseToken } from './lease-token';
+
+/** Options of {@link createMemoryStorage}. */
+export interface MemoryStorageOptions {
+  /** Clock used for lease expiry. Default `Date.now`. */
+  now?: () => number;
+  /** Receives errors thrown by change listeners. Default: ignored. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Storage kept in a `Map` inside this process: idpool's default. Nothing survives a reload.
+ *
+ * `subscribe` reports every `setItem`/`removeItem` made through this same object, synchronously
+ * before the write's promise settles, so several engines given one memory storage follow each
+ * other. Leases are held in the object too (apart from data keys) and lapse after `ttlMs`.
+ * `close()` drops the listeners and keeps the data.
+ *
+ * @example
+ * ```ts
+ * const storage = createMemoryStorage();
+ * storage.subscribe(({ key, newValue }) => console.log(key, newValue));
+ * await storage.setItem('session', '{"identityId":"us-east-1:…"}'); // logs: session {"identityId":…}
+ * const lease = await storage.tryAcquireLease('refresh', 10_000); // StorageLease
+ * await storage.tryAcquireLease('refresh', 10_000); // null while the first is held
+ * await lease?.release();
+ * ```
+ */
+export function createMemoryStorage(options: MemoryStorageOptions = {}): Required<KeyValueStorage> {
+  const now = options.now ?? Date.now;
+  const values = new Map<string, string>();
+  const leases = new Map<string, { owner: string; expiresAt: number }>();
+  const listeners = createChangeListeners({ onError: options.onError ?? (() => {}) });
+
+  return {
+    async getItem(key) {
+      return values.get(key) ?? null;
+    },
+    async setItem(key, value) {
+      values.set(key, value);
+      listeners.emit({ key, newValue: value });
+    },
+    async removeItem(key) {
+      values.delete(key);
+      listeners.emit({ key, newValue: null });
+    },
+    subscribe(listener) {
+      return listeners.add(listener);
+    },
+    async tryAcquireLease(key, ttlMs): Promise<StorageLease | null> {
+      assertLeaseTtl(ttlMs);
+      const held = leases.get(key);
+      if (held && held.expiresAt > now()) return null;
+      const owner = createLeaseToken();
+      leases.set(key, { owner, expiresAt: now() + ttlMs });
+      return {
+        async release() {
+          if (leases.get(key)?.owner === owner) leases.delete(key);
+        },
+      };
+    },
+    async close() {
+      listeners.clear();
+    },
+  };
+}

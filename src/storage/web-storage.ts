@@ -1,0 +1,336 @@
+import { assertLeaseTtl } from './assert-lease-ttl';
+import { createChangeListeners } from './change-listeners';
+import type { KeyValueStorage, StorageLease } from './key-value-storage';
+import { createLeaseToken } from './lease-token';
+
+/** Options of {@link createWebStorage}. */
+export interface WebStorageOptions {
+  /** `BroadcastChannel` name used to tell other instances in the same document. Default `'idpool-storage'`. */
+  channelName?: string;
+  /** Prefix of the lease keys kept in the storage beside the data keys. Default `'idpool-lease:'`. */
+  leaseKeyPrefix?: string;
+  /**
+   * Web Locks used to make the lease check-and-set atomic across tabs. Default `navigator.locks`
+   * when present; `null` forces the best-effort fallback (write, wait, read back).
+   */
+  locks?: LockManager | null;
+  /** Clock used for lease expiry. Default `Date.now`. */
+  now?: () => number;
+  /** Receives errors of change listeners and of the background notification plumbing. Default: ignored. */
+  onError?: (error: unknown) => void;
+}
+
+/** Lease fallback without Web Locks: how long other tabs get to overwrite a lease before we read it back. */
+const FALLBACK_SETTLE_MS = 50;
+/** How long the lease Web Lock stays held after the write, so the record reaches other tabs first. */
+const LOCKED_SETTLE_MS = 25;
+
+const CONTEXT_ID_SYMBOL = Symbol.for('idpool.storage.contextId');
+const customAreaIds = new WeakMap<Storage, string>();
+
+interface ChannelMessage {
+  idpool: 1;
+  context: string;
+  area: string;
+  key: string;
+}
+
+interface LeaseRecord {
+  owner: string;
+  expiresAt: number;
+}
+
+/**
+ * Storage over `localStorage` (the default), `sessionStorage` or any Web Storage object.
+ * Nothing is touched until the factory is called, so importing it during server-side
+ * rendering is safe; calling it where there is no `localStorage` throws a `TypeError`.
+ *
+ * `subscribe` reports changes made by other tabs (window `storage` events for this storage
+ * area), by other instances in the same document (a `BroadcastChannel`, named by
+ * `channelName`, carrying only the key: values never travel on it), and by this instance
+ * itself. `localStorage.clear()` in another tab is not reported (the event names no key).
+ *
+ * Leases are records `{ owner, expiresAt }` under `leaseKeyPrefix + key` in the same storage.
+ * With `navigator.locks` the check-and-set runs under an `ifAvailable` Web Lock (held 25 ms
+ * more so the record reaches the other tabs' copies of `localStorage`), which makes it atomic
+ * across tabs; without Web Locks the lease is written, left 50 ms for a concurrent tab to
+ * overwrite, then read back: best effort, as `localStorage` offers no atomic operation.
+ * An expired record is taken over; a holder's late `release()` leaves a successor's lease alone.
+ *
+ * A write over the quota rejects with an `Error` whose `name` is `'QuotaExceededError'` and
+ * whose `cause` is the browser's exception.
+ *
+ * @example
+ * ```ts
+ * const storage = createWebStorage(); // localStorage
+ * const stop = storage.subscribe(({ key, newValue }) => {
+ *   if (key === 'idpool.session') console.log('another tab changed the session', newValue !== null);
+ * });
+ * const lease = await storage.tryAcquireLease('idpool.refresh', 15_000);
+ * if (lease) {
+ *   try { await refresh(); } finally { await lease.release(); }
+ * }
+ * stop();
+ * ```
+ */
+export function createWebStorage(target?: Storage, options: WebStorageOptions = {}): Required<KeyValueStorage> {
+  const storage = target ?? defaultLocalStorage();
+  if (!isStorageLike(storage)) {
+    throw new TypeError('createWebStorage: target must be a Web Storage object (getItem, setItem, removeItem)');
+  }
+  const channelName = options.channelName ?? 'idpool-storage';
+  const leaseKeyPrefix = options.leaseKeyPrefix ?? 'idpool-lease:';
+  const locks = options.locks === undefined ? defaultLocks() : options.locks;
+  const now = options.now ?? Date.now;
+  const onError = options.onError ?? (() => {});
+  const area = areaTagOf(storage, target === undefined);
+  const context = documentContextId();
+
+  let channel: BroadcastChannel | undefined;
+  let closed = false;
+
+  const listeners = createChangeListeners({
+    onError,
+    onFirst() {
+      if (closed) return;
+      globalThis.addEventListener?.('storage', onStorageEvent);
+      openChannel()?.addEventListener('message', onChannelMessage);
+    },
+    onLast() {
+      globalThis.removeEventListener?.('storage', onStorageEvent);
+      channel?.removeEventListener('message', onChannelMessage);
+    },
+  });
+
+  function openChannel(): BroadcastChannel | undefined {
+    if (closed || typeof globalThis.BroadcastChannel !== 'function') return undefined;
+    if (!channel) {
+      channel = new globalThis.BroadcastChannel(channelName);
+      // Node's BroadcastChannel (SSR tests, happy-dom) would otherwise keep the process alive.
+      (channel as { unref?: () => void }).unref?.();
+    }
+    return channel;
+  }
+
+  function onStorageEvent(event: Event): void {
+    const { storageArea, key, newValue } = event as StorageEvent;
+    if (storageArea !== storage || key === null || key.startsWith(leaseKeyPrefix)) return;
+    listeners.emit({ key, newValue });
+  }
+
+  function onChannelMessage(event: Event): void {
+    const message = (event as MessageEvent<unknown>).data;
+    // Other documents hear about the change through their `storage` event; only same-document
+    // instances on the same area need this channel.
+    if (!isChannelMessage(message) || message.context !== context || message.area !== area) return;
+    let newValue: string | null;
+    try {
+      newValue = storage.getItem(message.key);
+    } catch (error) {
+      onError(error);
+      return;
+    }
+    listeners.emit({ key: message.key, newValue });
+  }
+
+  function announce(key: string, newValue: string | null): void {
+    listeners.emit({ key, newValue });
+    const message: ChannelMessage = { idpool: 1, context, area, key };
+    try {
+      openChannel()?.postMessage(message);
+    } catch (error) {
+      onError(error);
+    }
+  }
+
+  function readLease(leaseKey: string): LeaseRecord | null {
+    const raw = storage.getItem(leaseKey);
+    if (raw === null) return null;
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (
+        typeof parsed === 'object' &&
+        parsed !== null &&
+        typeof (parsed as LeaseRecord).owner === 'string' &&
+        typeof (parsed as LeaseRecord).expiresAt === 'number'
+      ) {
+        return parsed as LeaseRecord;
+      }
+    } catch {
+      // A damaged lease record counts as no lease.
+    }
+    return null;
+  }
+
+  function lockName(leaseKey: string): string {
+    // Other areas are private to this document, so their locks must not block other tabs.
+    const scope = area === 'local' ? 'local' : `${context}:${area}`;
+    return `idpool-lease:${scope}:${leaseKey}`;
+  }
+
+  function write(key: string, value: string): void {
+    try {
+      storage.setItem(key, value);
+    } catch (error) {
+      throw toWriteError(error, key);
+    }
+  }
+
+  return {
+    async getItem(key) {
+      return storage.getItem(key);
+    },
+    async setItem(key, value) {
+      write(key, value);
+      announce(key, value);
+    },
+    async removeItem(key) {
+      storage.removeItem(key);
+      announce(key, null);
+    },
+    subscribe(listener) {
+      return listeners.add(listener);
+    },
+    async tryAcquireLease(key, ttlMs): Promise<StorageLease | null> {
+      assertLeaseTtl(ttlMs);
+      const leaseKey = leaseKeyPrefix + key;
+      const owner = createLeaseToken();
+      const take = (): boolean => {
+        const held = readLease(leaseKey);
+        if (held && held.owner !== owner && held.expiresAt > now()) return false;
+        write(leaseKey, JSON.stringify({ owner, expiresAt: now() + ttlMs } satisfies LeaseRecord));
+        return true;
+      };
+
+      let won: boolean;
+      if (locks) {
+        won = await locks.request(lockName(leaseKey), { ifAvailable: true }, async (lock) => {
+          if (!lock || !take()) return false;
+          // Other tabs read their own copy of localStorage, updated a moment after our write:
+          // keep them out of the check until the record has reached them.
+          if (area === 'local') await sleep(LOCKED_SETTLE_MS);
+          return true;
+        });
+      } else if (!take()) {
+        won = false;
+      } else if (area === 'local') {
+        await sleep(FALLBACK_SETTLE_MS);
+        won = readLease(leaseKey)?.owner === owner;
+      } else {
+        // A document-private area is only written by this thread: the synchronous check-and-set was atomic.
+        won = true;
+      }
+      if (!won) return null;
+
+      return {
+        async release() {
+          const drop = (): void => {
+            if (readLease(leaseKey)?.owner === owner) storage.removeItem(leaseKey);
+          };
+          if (locks) await locks.request(lockName(leaseKey), { mode: 'exclusive' }, drop);
+          else drop();
+        },
+      };
+    },
+    async close() {
+      listeners.clear();
+      closed = true;
+      channel?.close();
+      channel = undefined;
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function defaultLocalStorage(): Storage {
+  let storage: Storage | undefined;
+  try {
+    storage = globalThis.localStorage;
+  } catch (error) {
+    // Sandboxed iframes and blocked site data throw a SecurityError on access.
+    throw new TypeError('createWebStorage: localStorage is not accessible here; pass a Storage object', {
+      cause: error,
+    });
+  }
+  if (!storage) {
+    throw new TypeError(
+      'createWebStorage: no localStorage in this environment (server-side rendering?); pass a Storage object or use createMemoryStorage',
+    );
+  }
+  return storage;
+}
+
+function defaultLocks(): LockManager | null {
+  const navigatorLike = (globalThis as { navigator?: { locks?: LockManager } }).navigator;
+  return navigatorLike?.locks ?? null;
+}
+
+function isStorageLike(value: unknown): value is Storage {
+  const candidate = value as Partial<Storage> | null | undefined;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.getItem === 'function' &&
+    typeof candidate.setItem === 'function' &&
+    typeof candidate.removeItem === 'function'
+  );
+}
+
+function areaTagOf(storage: Storage, isDefault: boolean): string {
+  if (isDefault || sameAs(storage, () => globalThis.localStorage)) return 'local';
+  if (sameAs(storage, () => globalThis.sessionStorage)) return 'session';
+  let id = customAreaIds.get(storage);
+  if (!id) {
+    id = `custom-${createLeaseToken()}`;
+    customAreaIds.set(storage, id);
+  }
+  return id;
+}
+
+function sameAs(storage: Storage, read: () => Storage | undefined): boolean {
+  try {
+    return read() === storage;
+  } catch {
+    return false;
+  }
+}
+
+/** One id per JavaScript realm (document), shared by every copy of idpool loaded into it. */
+function documentContextId(): string {
+  const holder = globalThis as { [CONTEXT_ID_SYMBOL]?: string };
+  holder[CONTEXT_ID_SYMBOL] ??= createLeaseToken();
+  return holder[CONTEXT_ID_SYMBOL];
+}
+
+function isChannelMessage(value: unknown): value is ChannelMessage {
+  const candidate = value as Partial<ChannelMessage> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    candidate.idpool === 1 &&
+    typeof candidate.context === 'string' &&
+    typeof candidate.area === 'string' &&
+    typeof candidate.key === 'string'
+  );
+}
+
+function isQuotaError(error: unknown): boolean {
+  const candidate = error as { name?: unknown; code?: unknown } | null;
+  if (typeof candidate !== 'object' || candidate === null) return false;
+  return (
+    candidate.name === 'QuotaExceededError' ||
+    candidate.name === 'NS_ERROR_DOM_QUOTA_REACHED' ||
+    candidate.code === 22 ||
+    candidate.code === 1014
+  );
+}
+
+function toWriteError(error: unknown, key: string): unknown {
+  if (!isQuotaError(error)) return error;
+  const quotaError = new Error(`Web Storage quota exceeded while writing key "${key}"`, { cause: error });
+  quotaError.name = 'QuotaExceededError';
+  return quotaError;
+}
