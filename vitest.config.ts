@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Integration tests start loopback servers on ephemeral ports; two cores, so keep the fan-out small.
     maxWorkers: 2,
+    // The AWS SDK warns once per process that its 2027 releases need Node 22; it is noise in test output.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

@@ -50,7 +50,14 @@ export function createTimeRules(time: TimeSource, timing: TimingSettings) {
       canServeCredentials: ({ context, event }: Args) =>
         event.type === 'FETCH' && !(event as { forceRefresh?: boolean }).forceRefresh && usable(context),
       returnsToFederated: ({ context }: Args) => context.returnTo === 'federated' && usable(context),
-      isProviderTokenUsable: ({ context }: Args) => loginUsable(context.login, time.now()),
+      // A token that can be refreshed is refreshed once inside the refresh-ahead window, so the
+      // credentials it gets are not cut short by its expiry; others are used until they expire.
+      isProviderTokenUsable: ({ context }: Args) => {
+        const login = context.login;
+        if (!loginUsable(login, time.now())) return false;
+        if (!canRefreshToken(context) || login?.expiresAt === undefined) return true;
+        return login.expiresAt - time.now() > timing.refreshAheadMs;
+      },
       canServeGuestCredentials: ({ context, event }: Args) =>
         event.type === 'FETCH' &&
         !(event as { forceRefresh?: boolean }).forceRefresh &&

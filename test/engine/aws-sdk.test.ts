@@ -1,0 +1,36 @@
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { afterEach, expect, it } from 'vitest';
+import { NotAuthorizedException } from '../../src/index';
+import { startEngineStack, type EngineStack } from '../support/engine-stack';
+
+let stack: EngineStack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+it('auth.awsCredentials signs real STS requests as the federated identity', async () => {
+  stack = await startEngineStack();
+  const auth = stack.engine();
+  const { identityId } = await auth.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }), provider: stack.issuer.loginsKey });
+  const sts = new STSClient({ region: stack.pool.region, endpoint: stack.pool.endpoint, credentials: auth.awsCredentials, maxAttempts: 1 });
+  const caller = await sts.send(new GetCallerIdentityCommand({}));
+  sts.destroy();
+  expect(`${caller.Arn} ${caller.UserId}`).toContain(identityId);
+  expect(stack.pool.stats().requests.GetCallerIdentity).toBe(1);
+  expect(stack.pool.stats().requests.GetCredentialsForIdentity).toBe(1);
+});
+
+it('hands the SDK credentials with their expiration', async () => {
+  stack = await startEngineStack({ credentialsTtlSeconds: 900 });
+  const auth = stack.engine();
+  await auth.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }), provider: stack.issuer.loginsKey });
+  const identity = await auth.awsCredentials();
+  expect(identity.expiration?.getTime()).toBeGreaterThan(stack.clock.now() + 890_000);
+  expect(identity.expiration?.getTime()).toBeLessThanOrEqual(stack.clock.now() + 900_000);
+});
+
+it('rejects with NotAuthorizedException when there is nothing to sign with', async () => {
+  stack = await startEngineStack();
+  await expect(stack.engine().awsCredentials()).rejects.toBeInstanceOf(NotAuthorizedException);
+});
