@@ -35,7 +35,8 @@ it('no token, secret key or session token appears in events, state, snapshots, i
     // What an inspector serialises: JSON of the event, snapshot and action; plus util.inspect of
     // the parts that hold data (the snapshot's machine definition is megabytes and holds none).
     inspect: (event: InspectionEvent) => {
-      inspection.push(JSON.stringify({ ...event, actorRef: event.actorRef.id, sourceRef: event.sourceRef?.id }));
+      const { actorRef: _actor, ...serialisable } = event as InspectionEvent & { sourceRef?: unknown };
+      inspection.push(JSON.stringify({ ...serialisable, sourceRef: undefined }));
       const snapshot = 'snapshot' in event ? (event.snapshot as { context?: unknown }) : undefined;
       inspection.push(inspect({ event: 'event' in event ? event.event : undefined, context: snapshot?.context }, { depth: 12 }));
     },
