@@ -508,7 +508,11 @@ export const authMachine = setup({
     }),
     markIdentityReplaced: assign({
       identityId: () => undefined,
-      refresh: ({ context }) => ({ ...context.refresh, identityReplaced: true }),
+      refresh: ({ context }) => ({
+        ...context.refresh,
+        identityReplaced: true,
+        ...(context.identityId !== undefined ? { previousIdentityId: context.identityId } : {}),
+      }),
     }),
     assignRefreshedIdentityId: assign({
       identityId: ({ context, event }) => (event as { output?: IdentityIdOutput }).output?.identityId ?? context.identityId,
@@ -520,16 +524,20 @@ export const authMachine = setup({
         identityId: output.identityId,
         credentials: output.credentials,
         clockOffsetMs: output.clockOffsetMs ?? context.clockOffsetMs,
-        refresh: freshRefresh(),
       };
     }),
-    emitCredentialsRefreshed: emit(({ context }) => ({
-      type: 'credentialsRefreshed' as const,
-      identityId: context.identityId ?? '',
-      ...(context.login ? { provider: context.login.loginsKey } : {}),
-      expiration: localExpiration(context.credentials, context.clockOffsetMs),
-      guest: false,
-    })),
+    resetRefresh: assign({ refresh: () => freshRefresh() }),
+    emitCredentialsRefreshed: emit(({ context }) => {
+      const { previousIdentityId } = context.refresh;
+      return {
+        type: 'credentialsRefreshed' as const,
+        identityId: context.identityId ?? '',
+        ...(context.login ? { provider: context.login.loginsKey } : {}),
+        expiration: localExpiration(context.credentials, context.clockOffsetMs),
+        guest: false,
+        ...(previousIdentityId !== undefined ? { previousIdentityId } : {}),
+      };
+    }),
     emitRefreshRetrying: emit(({ context, event }) => refreshFailure(context, event, true)),
     emitRefreshFailure: emit(({ context, event }) => refreshFailure(context, event, false)),
     coolDownAfterFailure: assign({ refresh: ({ context }) => ({ ...context.refresh, cooldown: 'afterFailure' as const }) }),
@@ -917,7 +925,7 @@ export const authMachine = setup({
             }),
             onDone: {
               target: '#auth.federated',
-              actions: ['applyRefreshedCredentials', 'persistSession', 'resolveSessionWaiters', 'emitCredentialsRefreshed'],
+              actions: ['applyRefreshedCredentials', 'persistSession', 'resolveSessionWaiters', 'emitCredentialsRefreshed', 'resetRefresh'],
             },
             onError: [
               { guard: 'shouldRefreshTokenAndRetry', target: 'refreshingToken' },

@@ -58,6 +58,8 @@ export interface RefreshProgress {
   tokenRefreshed: boolean;
   /** The identity was already replaced during this refresh (ResourceNotFoundException is retried once). */
   identityReplaced: boolean;
+  /** The identity id the server forgot, when this refresh replaced it. */
+  previousIdentityId?: string;
   /**
    * After a failed refresh with credentials left: `afterFailure` waits a while before the
    * next try; `untilExpiry` waits for the credentials to run out (no token can be had).

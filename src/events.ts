@@ -40,6 +40,8 @@ export interface CredentialsRefreshedEvent {
   provider?: string;
   expiration: number;
   guest: boolean;
+  /** Set when the server had forgotten the identity and the refresh got a new one. */
+  previousIdentityId?: string;
 }
 export interface CredentialsRefreshFailureEvent {
   type: 'credentialsRefresh_failure';

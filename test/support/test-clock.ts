@@ -16,7 +16,8 @@ export class TestClock implements AuthClock {
   #timers: Timer[] = [];
   #nextId = 1;
 
-  constructor(start = Date.now()) {
+  // Whole seconds by default: Cognito's Expiration has one-second resolution, so timings stay exact.
+  constructor(start = Math.ceil(Date.now() / 1000) * 1000) {
     this.#now = start;
   }
 
