@@ -34,11 +34,14 @@ export function credentialsUsable(held: HeldCredentials | undefined, clockOffset
   return held.expiration - (now + clockOffsetMs) > safetyMargin(held);
 }
 
-/** Whether a provider token can still be sent to Cognito. Tokens with no known expiry are tried. */
-export function loginUsable(login: Login | undefined, now: number): boolean {
+/**
+ * Whether a provider token can still be sent to Cognito. `serverNow` is Cognito's clock,
+ * which is the one that judges the token's `exp`. Tokens with no known expiry are tried.
+ */
+export function loginUsable(login: Login | undefined, serverNow: number): boolean {
   if (!login) return false;
   if (login.expiresAt === undefined) return true;
-  return login.expiresAt - now > TOKEN_EXPIRY_SAFETY_MS;
+  return login.expiresAt - serverNow > TOKEN_EXPIRY_SAFETY_MS;
 }
 
 /** Time before `expiresAt` at which to act: the margin, or half the remaining life when that is shorter. */
@@ -64,7 +67,7 @@ export function refreshDelayMs(
   let delay = remaining - leadTime(remaining, timing.refreshAheadMs);
   const tokenExpiresAt = context.login?.expiresAt;
   if (canRefreshToken && tokenExpiresAt !== undefined) {
-    const tokenRemaining = tokenExpiresAt - now;
+    const tokenRemaining = tokenExpiresAt - (now + context.clockOffsetMs);
     delay = Math.min(delay, tokenRemaining - leadTime(tokenRemaining, timing.refreshAheadMs));
   }
   if (context.refresh.cooldown === 'untilExpiry') {

@@ -44,7 +44,7 @@ export function createTimeRules(time: TimeSource, timing: TimingSettings) {
         const outcome = restoreOutcome(event);
         if (outcome?.kind !== 'restored' || outcome.session.identityId === undefined) return false;
         const login = outcome.session.login;
-        return loginUsable(login, time.now()) || canRefreshToken(context, login);
+        return loginUsable(login, time.now() + (outcome.session.clockOffsetMs ?? 0)) || canRefreshToken(context, login);
       },
       hasValidCredentials: ({ context }: Args) => usable(context),
       canServeCredentials: ({ context, event }: Args) =>
@@ -54,9 +54,10 @@ export function createTimeRules(time: TimeSource, timing: TimingSettings) {
       // credentials it gets are not cut short by its expiry; others are used until they expire.
       isProviderTokenUsable: ({ context }: Args) => {
         const login = context.login;
-        if (!loginUsable(login, time.now())) return false;
+        const serverNow = time.now() + context.clockOffsetMs;
+        if (!loginUsable(login, serverNow)) return false;
         if (!canRefreshToken(context) || login?.expiresAt === undefined) return true;
-        return login.expiresAt - time.now() > timing.refreshAheadMs;
+        return login.expiresAt - serverNow > timing.refreshAheadMs;
       },
       canServeGuestCredentials: ({ context, event }: Args) =>
         event.type === 'FETCH' &&

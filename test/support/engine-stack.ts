@@ -15,12 +15,20 @@ export interface EngineStack {
   close(): Promise<void>;
 }
 
-/** A local OIDC issuer, a local identity pool trusting it (and opaque Facebook tokens), on one test clock. */
-export async function startEngineStack(poolOptions: Partial<LocalIdentityPoolOptions> = {}): Promise<EngineStack> {
+/**
+ * A local OIDC issuer, a local identity pool trusting it (and opaque Facebook tokens), on one
+ * test clock. `deviceClockSkewMs` sets the engine's clock that far off the pool's and issuer's.
+ */
+export async function startEngineStack(
+  poolOptions: Partial<LocalIdentityPoolOptions> = {},
+  { deviceClockSkewMs = 0 }: { deviceClockSkewMs?: number } = {},
+): Promise<EngineStack> {
   const clock = new TestClock();
-  const issuer = await startLocalOidcIssuer({ now: clock.now });
+  // The engine reads the device clock; the pool and the issuer keep true time.
+  const trueNow = () => clock.now() - deviceClockSkewMs;
+  const issuer = await startLocalOidcIssuer({ now: trueNow });
   const pool = await startLocalIdentityPool({
-    now: clock.now,
+    now: trueNow,
     providers: {
       [issuer.loginsKey]: { issuer: issuer.issuer, audience: issuer.audience },
       'graph.facebook.com': { opaque: true },
@@ -56,14 +64,14 @@ export async function untilState(auth: Auth, value: string, timeout = 10_000): P
   await waitFor(auth.actor, (snapshot) => snapshot.matches(value as never), { timeout });
 }
 
-/** Resolves when the engine is waiting on nothing (not federating, refreshing or restoring). */
+/** Resolves when the engine is waiting on no network call (it may wait on a timer, e.g. a back-off). */
 export async function untilIdle(auth: Auth, timeout = 10_000): Promise<void> {
   await waitFor(
     auth.actor,
     (snapshot) =>
       !snapshot.matches('restoring') &&
       !snapshot.matches('federating') &&
-      !snapshot.matches('refreshing') &&
+      (!snapshot.matches('refreshing') || snapshot.matches({ refreshing: 'backingOff' } as never)) &&
       !snapshot.matches({ signedOut: 'fetchingGuestCredentials' } as never) &&
       !snapshot.matches({ signedOut: 'loadingTokens' } as never) &&
       !snapshot.matches({ federated: 'checkingUserPoolSession' } as never),
