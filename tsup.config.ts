@@ -5,6 +5,7 @@ export default defineConfig([
     entry: {
       index: 'src/index.ts',
       'local/index': 'src/local/index.ts',
+      'amplify/index': 'src/amplify/index.ts',
       'storage/file': 'src/storage/file-storage.ts',
       'storage/redis': 'src/storage/redis-storage.ts',
     },

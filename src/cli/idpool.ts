@@ -2,6 +2,10 @@ import type { CliIo } from './cli-command';
 import { commands } from './commands';
 import { runCli } from './run-cli';
 
+// The AWS SDK warns on Node < 22 when a client is created; it is noise in a CLI's output.
+// Set before any client exists (the SDK reads it at construction); the library leaves it alone.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 const io: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
