@@ -162,6 +162,8 @@ export function createAuth(options: AuthOptions): Auth {
         ...(developerProvidedIdentityId !== undefined ? { developerProvidedIdentityId } : {}),
       }));
       if (view.identityId === undefined || !view.credentials) throw new InvalidStateException('The federation ended without credentials.');
+      // Write-through: the session is in storage before the caller hears it is federated.
+      await store.flushed();
       return { identityId: view.identityId, credentials: toAwsCredentials(view.credentials, view.clockOffsetMs) };
     },
 

@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryStorage } from '../../src/index';
+import { startEngineStack, untilIdle, untilState, type EngineStack } from '../support/engine-stack';
+
+let stack: EngineStack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+describe('engines sharing one storage follow each other', () => {
+  it('federate in one → the other is federated with the same identity and made no request; clear → cleared', async () => {
+    stack = await startEngineStack();
+    const storage = createMemoryStorage();
+    const tabA = stack.engine({ storage, persistCredentials: true });
+    const tabB = stack.engine({ storage, persistCredentials: true });
+    await untilIdle(tabB);
+    const { identityId, credentials } = await tabA.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }), provider: stack.issuer.loginsKey });
+    await untilState(tabB, 'federated');
+    const followed = await tabB.fetchAuthSession();
+    expect(followed.identityId).toBe(identityId);
+    expect(followed.credentials).toEqual(credentials);
+    expect(stack.pool.stats().requests).toEqual({ GetId: 1, GetCredentialsForIdentity: 1 });
+
+    await tabA.clearFederationToIdentityPool();
+    await untilState(tabB, 'cleared');
+    expect(await tabB.fetchAuthSession()).toEqual({});
+    expect(stack.events.filter((e) => e.type === 'federationToIdentityPoolCleared')).toHaveLength(2);
+  });
+
+  it('an expiry with both alive makes exactly one refresh request, and both get its credentials', async () => {
+    stack = await startEngineStack({ credentialsTtlSeconds: 600 });
+    const storage = createMemoryStorage();
+    const tabA = stack.engine({ storage, persistCredentials: true });
+    const tabB = stack.engine({ storage, persistCredentials: true });
+    await tabA.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }, { expiresIn: 86_400 }), provider: stack.issuer.loginsKey });
+    await untilState(tabB, 'federated');
+    stack.pool.resetStats();
+    const settle = async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await untilIdle(tabA);
+      await untilIdle(tabB);
+    };
+    await stack.clock.advance(600_000 - 300_000 + 1_000, settle);
+    expect(stack.pool.stats().requests).toEqual({ GetCredentialsForIdentity: 1 });
+    const [a, b] = await Promise.all([tabA.fetchAuthSession(), tabB.fetchAuthSession()]);
+    expect(a.credentials).toEqual(b.credentials);
+    expect(a.credentials!.expiration.getTime()).toBeGreaterThan(stack.clock.now() + 500_000);
+  });
+
+  it('a follower picks up another context\'s refresh while it waits for the lease holder', async () => {
+    stack = await startEngineStack({ credentialsTtlSeconds: 600 });
+    const storage = createMemoryStorage();
+    const tabA = stack.engine({ storage, persistCredentials: true });
+    const tabB = stack.engine({ storage, persistCredentials: true });
+    await tabA.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }, { expiresIn: 86_400 }), provider: stack.issuer.loginsKey });
+    await untilState(tabB, 'federated');
+    stack.pool.resetStats();
+    // Both refresh at once: A holds the lease while its request is slow; B must not make its own.
+    stack.pool.injectFault({ op: 'GetCredentialsForIdentity', kind: 'latency', delayMs: 300 });
+    const forcedA = tabA.fetchAuthSession({ forceRefresh: true });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const forcedB = tabB.fetchAuthSession({ forceRefresh: true });
+    const [a, b] = await Promise.all([forcedA, forcedB]);
+    expect(stack.pool.stats().requests).toEqual({ GetCredentialsForIdentity: 1 });
+    expect(b.credentials).toEqual(a.credentials);
+  });
+});
