@@ -14,7 +14,8 @@ export default defineConfig([
     sourcemap: true,
     clean: true,
     target: 'node20',
-    splitting: false,
+    // Shared chunks, so idpool/amplify and idpool use one engine (and one set of error classes).
+    splitting: true,
     treeshake: true,
   },
   {

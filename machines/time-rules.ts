@@ -8,7 +8,8 @@ export interface TimeSource {
   random: () => number;
 }
 
-interface Args {
+/** What a time rule reads: the machine context and the event being handled. */
+export interface TimeRuleArgs {
   context: AuthMachineContext;
   event: { type: string };
 }
@@ -32,7 +33,7 @@ export function createTimeRules(time: TimeSource, timing: TimingSettings) {
   const usable = (context: AuthMachineContext) => credentialsUsable(context.credentials, context.clockOffsetMs, time.now());
   return {
     guards: {
-      isRestoredWithCredentials: ({ event }: Args) => {
+      isRestoredWithCredentials: ({ event }: TimeRuleArgs) => {
         const outcome = restoreOutcome(event);
         return (
           outcome?.kind === 'restored' &&
@@ -40,37 +41,37 @@ export function createTimeRules(time: TimeSource, timing: TimingSettings) {
           credentialsUsable(outcome.session.credentials, outcome.session.clockOffsetMs ?? 0, time.now())
         );
       },
-      isRestoredWithLogin: ({ context, event }: Args) => {
+      isRestoredWithLogin: ({ context, event }: TimeRuleArgs) => {
         const outcome = restoreOutcome(event);
         if (outcome?.kind !== 'restored' || outcome.session.identityId === undefined) return false;
         const login = outcome.session.login;
         return loginUsable(login, time.now() + (outcome.session.clockOffsetMs ?? 0)) || canRefreshToken(context, login);
       },
-      hasValidCredentials: ({ context }: Args) => usable(context),
-      canServeCredentials: ({ context, event }: Args) =>
+      hasValidCredentials: ({ context }: TimeRuleArgs) => usable(context),
+      canServeCredentials: ({ context, event }: TimeRuleArgs) =>
         event.type === 'FETCH' && !(event as { forceRefresh?: boolean }).forceRefresh && usable(context),
-      returnsToFederated: ({ context }: Args) => context.returnTo === 'federated' && usable(context),
+      returnsToFederated: ({ context }: TimeRuleArgs) => context.returnTo === 'federated' && usable(context),
       // A token that can be refreshed is refreshed once inside the refresh-ahead window, so the
       // credentials it gets are not cut short by its expiry; others are used until they expire.
-      isProviderTokenUsable: ({ context }: Args) => {
+      isProviderTokenUsable: ({ context }: TimeRuleArgs) => {
         const login = context.login;
         const serverNow = time.now() + context.clockOffsetMs;
         if (!loginUsable(login, serverNow)) return false;
         if (!canRefreshToken(context) || login?.expiresAt === undefined) return true;
         return login.expiresAt - serverNow > timing.refreshAheadMs;
       },
-      canServeGuestCredentials: ({ context, event }: Args) =>
+      canServeGuestCredentials: ({ context, event }: TimeRuleArgs) =>
         event.type === 'FETCH' &&
         !(event as { forceRefresh?: boolean }).forceRefresh &&
         credentialsUsable(context.guest.credentials, context.clockOffsetMs, time.now()),
-      shouldRetryRefresh: ({ context, event }: Args) =>
+      shouldRetryRefresh: ({ context, event }: TimeRuleArgs) =>
         (event as { error?: { retryable?: boolean } }).error?.retryable === true && mayRetry(context.refresh.attempt + 1, timing.retry),
     },
     delays: {
-      refreshAhead: ({ context }: Args) => refreshDelayMs(context, timing, canRefreshToken(context), time.now()),
-      guestRefreshAhead: ({ context }: Args) =>
+      refreshAhead: ({ context }: TimeRuleArgs) => refreshDelayMs(context, timing, canRefreshToken(context), time.now()),
+      guestRefreshAhead: ({ context }: TimeRuleArgs) =>
         guestRefreshDelayMs(context.guest.credentials, context.clockOffsetMs, timing, time.now()),
-      retryBackoff: ({ context }: Args) => retryDelayMs(context.refresh.attempt, timing.retry, time.random()),
+      retryBackoff: ({ context }: TimeRuleArgs) => retryDelayMs(context.refresh.attempt, timing.retry, time.random()),
     },
   };
 }

@@ -19,7 +19,7 @@ export type AwsCredentialsProvider = AwsCredentialIdentityProvider;
 export function createAwsCredentialsProvider(auth: {
   fetchAuthSession(options?: { forceRefresh?: boolean }): Promise<AuthSession>;
 }): AwsCredentialsProvider {
-  return async (identityProperties?: Record<string, unknown>): Promise<AwsCredentialIdentity> => {
+  const provider = async (identityProperties?: Record<string, unknown>): Promise<AwsCredentialIdentity> => {
     const session = await auth.fetchAuthSession({ forceRefresh: identityProperties?.['forceRefresh'] === true });
     if (!session.credentials) {
       throw new NotAuthorizedException('No AWS credentials: nothing is federated and guest access is off.', {
@@ -28,4 +28,7 @@ export function createAwsCredentialsProvider(auth: {
     }
     return { ...session.credentials };
   };
+  // idpool is the cache: `memoized` tells SDK clients not to wrap it in a second one, so a clear or
+  // refresh reaches every client at once instead of when its own copy nears expiry.
+  return Object.assign(provider, { memoized: true });
 }

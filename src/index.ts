@@ -58,7 +58,42 @@ export type {
 export type { CredentialsAndIdentityIdProvider, GetCredentialsOptions, ProvidedCredentials } from './services/credentials-provider';
 export type { RetryPolicy } from '../machines/session-rules';
 export { authMachine } from '../machines/auth.machine';
-export type { AuthMachine } from '../machines/auth.machine';
+export type {
+  AuthMachine,
+  GetCredentialsInput,
+  GetIdInput,
+  LoadUserPoolTokensInput,
+  RefreshCredentialsInput,
+  RefreshProviderTokenInput,
+} from '../machines/auth.machine';
+// The machine's context and events, for selectors on `auth.actor` (secrets inside are `Secret`s).
+export type {
+  AuthMachineContext,
+  AuthMachineEvent,
+  AuthMachineInput,
+  AuthMachineSettings,
+  AwsCredentialsValue,
+  ClearEvent,
+  CredentialsOutput,
+  FederateEvent,
+  FetchEvent,
+  GuestSession,
+  HeldCredentials,
+  IdentityIdOutput,
+  Login,
+  LoginSource,
+  MachineEmitted,
+  PendingFederation,
+  RefreshedTokenOutput,
+  RefreshEvent,
+  RefreshProgress,
+  RestoreOutcome,
+  SessionView,
+  StoredSession,
+  SyncEvent,
+  UserPoolTokens,
+  UserPoolTokensOutput,
+} from '../machines/auth.types';
 export { createMemoryStorage, createWebStorage, createCookieStorage } from './storage/index';
 export type {
   KeyValueStorage,

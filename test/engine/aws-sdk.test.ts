@@ -34,3 +34,15 @@ it('rejects with NotAuthorizedException when there is nothing to sign with', asy
   stack = await startEngineStack();
   await expect(stack.engine().awsCredentials()).rejects.toBeInstanceOf(NotAuthorizedException);
 });
+
+it('a clear reaches SDK clients at once: their next request has no credentials', async () => {
+  stack = await startEngineStack();
+  const auth = stack.engine();
+  await auth.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }), provider: stack.issuer.loginsKey });
+  const sts = new STSClient({ region: stack.pool.region, endpoint: stack.pool.endpoint, credentials: auth.awsCredentials, maxAttempts: 1 });
+  await sts.send(new GetCallerIdentityCommand({}));
+  await auth.clearFederationToIdentityPool();
+  await expect(sts.send(new GetCallerIdentityCommand({}))).rejects.toBeInstanceOf(NotAuthorizedException);
+  sts.destroy();
+  expect(stack.pool.stats().requests.GetCallerIdentity).toBe(1);
+});

@@ -42,18 +42,29 @@ export interface EnginePeer {
   kill(): void;
 }
 
+interface PeerMessage {
+  ready?: boolean;
+  state?: string;
+  id?: number;
+  result?: unknown;
+  error?: string;
+}
+
 export async function startEnginePeer(kind: 'thread' | 'process', config: PeerConfig): Promise<EnginePeer> {
   const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   const worker = kind === 'thread' ? new Worker(fixture, { workerData: config, env }) : undefined;
   const child = kind === 'process' ? fork(fixture, [JSON.stringify(config)], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }) : undefined;
   const post = (message: unknown) => (worker ? worker.postMessage(message) : child!.send(message as never));
-  const on = (handler: (message: never) => void) => (worker ? worker.on('message', handler) : child!.on('message', handler));
+  const on = (handler: (message: PeerMessage) => void): void => {
+    if (worker) worker.on('message', handler);
+    else child!.on('message', (message) => handler(message as PeerMessage));
+  };
   const states: string[] = [];
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   const watchers = new Set<() => void>();
   let nextId = 1;
   const ready = new Promise<void>((resolve, reject) => {
-    on((message: { ready?: boolean; state?: string; id?: number; result?: unknown; error?: string }) => {
+    on((message) => {
       if (message.ready) resolve();
       if (message.state !== undefined) {
         states.push(message.state);
