@@ -436,22 +436,6 @@ export const authMachine = setup({
       if (!output) return {};
       return { login: { ...output.login }, userPoolTokens: output.userPoolTokens, identityId: context.identityId };
     }),
-    federateNewUserPoolUser: assign(({ context, event }) => {
-      const output = (event as { output?: UserPoolTokensOutput | null }).output;
-      if (!output) return {};
-      return {
-        pending: {
-          login: output.login,
-          identityIdFromApp: false,
-          identityIdGuessed: false,
-          gotFreshIdentityId: false,
-          userPoolTokens: output.userPoolTokens,
-        },
-        federationWaiters: [],
-        returnTo: 'signedOut' as const,
-        sessionWaiters: context.sessionWaiters,
-      };
-    }),
 
     // ---- refreshing ----
     startRefresh: assign({
@@ -857,7 +841,7 @@ export const authMachine = setup({
             input: { forceRefresh: false },
             onDone: [
               { guard: 'isSameUserPoolUser', target: 'servingUserPoolSession', actions: 'applyUserPoolTokens' },
-              { guard: 'hasUserPoolTokens', target: '#auth.federating', actions: 'federateNewUserPoolUser' },
+              { guard: 'hasUserPoolTokens', target: '#auth.federating', actions: 'startUserPoolFederation' },
               {
                 target: '#auth.signedOut',
                 actions: ['emitCleared', 'clearSession', 'removePersistedSession', 'resolveSignedOutRequests'],

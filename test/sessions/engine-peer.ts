@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { build } from 'esbuild';
+import { bundleAdapter } from '../storage/storage-peer';
 
 const fixture = fileURLToPath(new URL('./fixtures/engine-peer.mjs', import.meta.url));
 const cacheDir = fileURLToPath(new URL('../../node_modules/.cache/idpool-tests/', import.meta.url));
@@ -10,18 +10,7 @@ const cacheDir = fileURLToPath(new URL('../../node_modules/.cache/idpool-tests/'
 /** Bundles the engine and the Node storage adapters to plain ESM (dependencies stay in node_modules). */
 export async function bundleEngine(): Promise<string> {
   await mkdir(cacheDir, { recursive: true });
-  const outfile = `${cacheDir}engine-peer-${process.pid}.mjs`;
-  await build({
-    entryPoints: [fileURLToPath(new URL('./fixtures/engine-peer-entry.ts', import.meta.url))],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'silent',
-  });
-  return outfile;
+  return bundleAdapter('test/sessions/fixtures/engine-peer-entry.ts', `${cacheDir}engine-peer-${process.pid}.mjs`);
 }
 
 export interface PeerConfig {
