@@ -56,10 +56,18 @@ export function createImplementations({ settings, client, store }: Implementatio
   );
   const provider = settings.credentialsProvider;
 
-  const fetchCredentials = (input: GetCredentialsInput, signal: AbortSignal, forceRefresh: boolean): Promise<CredentialsOutput> =>
-    provider
-      ? callCredentialsProvider(provider, { ...input, forceRefresh }, call.now)
-      : getCredentials(call, input, signal);
+  // A credentials provider answers identity and credentials in one call: the answer GetId's
+  // step got is kept for the GetCredentialsForIdentity step that follows it.
+  let providerAnswer: { token: string | undefined; output: CredentialsOutput } | undefined;
+  const fetchCredentials = (input: GetCredentialsInput, signal: AbortSignal, forceRefresh: boolean): Promise<CredentialsOutput> => {
+    if (!provider) return getCredentials(call, input, signal);
+    const kept = providerAnswer;
+    providerAnswer = undefined;
+    if (!forceRefresh && kept && kept.output.identityId === input.identityId && kept.token === input.login?.token.reveal()) {
+      return Promise.resolve(kept.output);
+    }
+    return callCredentialsProvider(provider, { ...input, forceRefresh }, call.now);
+  };
 
   const clientMetadataFor = async (given: Record<string, string> | undefined) => {
     if (given) return given;
@@ -81,6 +89,7 @@ export function createImplementations({ settings, client, store }: Implementatio
       getId: fromPromise<IdentityIdOutput, GetIdInput>(async ({ input, signal }) => {
         if (provider) {
           const output = await callCredentialsProvider(provider, { identityId: '', ...input, forceRefresh: false }, call.now);
+          providerAnswer = { token: input.login?.token.reveal(), output };
           return { identityId: output.identityId };
         }
         return getId(call, input, signal);
