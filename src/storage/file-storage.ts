@@ -84,7 +84,6 @@ export function createFileStorage(path: string, options: FileStorageOptions = {}
   const now = options.now ?? Date.now;
 
   let writes: Promise<unknown> = Promise.resolve();
-  let rescans: Promise<void> = Promise.resolve();
   let known: Map<string, string> | undefined;
   let watcher: FSWatcher | undefined;
   let debounce: ReturnType<typeof setTimeout> | undefined;
@@ -229,7 +228,9 @@ export function createFileStorage(path: string, options: FileStorageOptions = {}
     if (debounce) clearTimeout(debounce);
     debounce = setTimeout(() => {
       debounce = undefined;
-      rescans = rescans.then(rescan);
+      // On the same queue as this object's writes: a rescan that read the file before one of our
+      // own writes landed would otherwise report that key as changed back, then forward again.
+      writes = writes.then(rescan).catch(() => {});
     }, debounceMs);
     debounce.unref();
   }
@@ -302,7 +303,6 @@ export function createFileStorage(path: string, options: FileStorageOptions = {}
       channel?.close();
       channel = undefined;
       await writes;
-      await rescans;
     },
   };
 }
