@@ -205,7 +205,8 @@ export function resolveSettings(options: AuthOptions): AuthSettings {
     refreshAheadMs: nonNegativeMs(options.refreshAheadMs, 'refreshAheadMs', defaultTiming.refreshAheadMs),
     retry,
     requestTimeoutMs: nonNegativeMs(options.requestTimeoutMs, 'requestTimeoutMs', DEFAULT_REQUEST_TIMEOUT_MS, 1),
-    shareSession: optionalBoolean(options, 'shareSession', true),
+    // The default memory storage is this engine's alone: nothing to follow, no lease to take.
+    shareSession: optionalBoolean(options, 'shareSession', true) && options.storage !== undefined,
     ...(inspect !== undefined ? { inspect } : {}),
     clock,
     ...(options.client !== undefined ? { client: options.client } : {}),

@@ -1,4 +1,5 @@
 import type { CredentialsOutput } from '../../machines/auth.types';
+import { AbortError } from '../errors/error-classes';
 import type { AuthSettings } from '../options';
 import { refreshLeaseKey, type SessionStore } from '../session/session-store';
 
@@ -19,7 +20,7 @@ export interface LeaseContext {
  * in storage (or for the lease to run out, then refresh themselves).
  */
 export async function refreshWithLease(context: LeaseContext, refresh: () => Promise<CredentialsOutput>): Promise<CredentialsOutput> {
-  const { settings, store, signal } = context;
+  const { settings, signal } = context;
   const storage = settings.storage;
   if (!settings.shareSession || !storage.tryAcquireLease) return refresh();
   const ttl = settings.requestTimeoutMs + LEASE_MARGIN_MS;
@@ -32,7 +33,10 @@ export async function refreshWithLease(context: LeaseContext, refresh: () => Pro
     }
   }
   const shared = await waitForSharedCredentials(context, ttl);
-  return shared ?? refresh();
+  if (shared) return shared;
+  // Stopped while waiting (the machine left the state): nothing to ask Cognito for.
+  if (signal.aborted) throw new AbortError('The refresh was cancelled.', { recoverySuggestion: 'Nothing to do.' });
+  return refresh();
 }
 
 async function waitForSharedCredentials(context: LeaseContext, timeoutMs: number): Promise<CredentialsOutput | undefined> {
