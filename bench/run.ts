@@ -1,0 +1,90 @@
+/**
+ * idpool against what users would pick instead, on the same local identity pool setup.
+ *
+ *   npm run bench          full run; writes bench/results/latest.json and prints the table
+ *   npm run bench:quick    every figure, briefly: proves the scripts work (numbers not for publishing)
+ *
+ * Options: `--quick`, `--out <file.json>`. Each contender runs in child processes of its own
+ * (bench/run-contender.ts, with --expose-gc), one after another: one for the timed figures, one
+ * for retained memory on a fresh heap (quick mode: one for both). Bundle sizes are measured here.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { settingsFor } from './lib/bench-settings';
+import { measureBundleSize } from './lib/bundle-size';
+import { contenderNames, type ContenderName } from './lib/contender';
+import { figures, markdownTable, ratios, readFigure, type ContenderResults } from './lib/figures-table';
+import { idpoolEntry, repoRoot } from './lib/idpool-entry';
+import { machineInfo } from './lib/machine-info';
+
+const args = process.argv.slice(2);
+const mode = args.includes('--quick') ? 'quick' : 'full';
+const outIndex = args.indexOf('--out');
+const out = outIndex >= 0 ? args[outIndex + 1] : mode === 'full' ? join(repoRoot, 'bench/results/latest.json') : join(tmpdir(), 'idpool-bench-quick.json');
+if (out === undefined) throw new TypeError('--out needs a file path');
+const settings = settingsFor(mode);
+
+const entry = idpoolEntry();
+if (mode === 'full' && entry.build !== 'dist') {
+  console.error('bench: dist/index.js is missing; run `npm run build` first (the full run measures what users ship).');
+  process.exit(1);
+}
+
+function runContender(name: ContenderName, part: 'timed' | 'memory' | 'all', resultFile: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(repoRoot, 'bench/run-contender.ts'), name, mode, part, resultFile], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'inherit', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === 0 && existsSync(resultFile)) resolve();
+      else reject(new Error(`bench: ${name} (${part}) exited with ${code}\n${stderr}`));
+    });
+  });
+}
+
+const work = mkdtempSync(join(tmpdir(), 'idpool-bench-'));
+const results = {} as ContenderResults;
+try {
+  for (const name of contenderNames) {
+    const started = performance.now();
+    const parts: Record<string, unknown>[] = [];
+    for (const part of mode === 'full' ? (['timed', 'memory'] as const) : (['all'] as const)) {
+      const resultFile = join(work, `${name}-${part}.json`);
+      await runContender(name, part, resultFile);
+      parts.push(JSON.parse(readFileSync(resultFile, 'utf8')) as Record<string, unknown>);
+    }
+    results[name] = { ...parts.reduce((merged, part) => ({ ...merged, ...part }), {}), bundle: await measureBundleSize(name) };
+    console.error(`bench: ${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const missing = contenderNames.flatMap((name) => figures.filter((f) => readFigure(results[name], f.path) === undefined).map((f) => `${name}.${f.key}`));
+const report = {
+  mode,
+  date: new Date().toISOString(),
+  machine: machineInfo(),
+  idpoolBuild: entry.build,
+  settings,
+  figures: figures.map(({ key, label, path, better }) => ({ key, label, path, better })),
+  results,
+  ratios: ratios(results),
+  missing,
+};
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+console.log(markdownTable(results, contenderNames));
+console.log(`\nwritten: ${out}`);
+if (missing.length > 0) {
+  console.error(`bench: figures missing: ${missing.join(', ')}`);
+  process.exit(1);
+}

@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { contenderNames } from '../../bench/lib/contender';
+import { figures, readFigure } from '../../bench/lib/figures-table';
+
+const run = promisify(execFile);
+const repoRoot = join(import.meta.dirname, '../..');
+const work = mkdtempSync(join(tmpdir(), 'idpool-bench-test-'));
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('npm run bench:quick', () => {
+  // No timing assertions: the quick mode only proves that every script runs and reports every figure.
+  it('reports every figure for every contender', { timeout: 120_000 }, async () => {
+    const out = join(work, 'quick.json');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out], {
+      cwd: repoRoot,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const report = JSON.parse(readFileSync(out, 'utf8')) as {
+      mode: string;
+      missing: string[];
+      machine: { nproc: number; node: string; cpuModel: string };
+      results: Record<string, Record<string, unknown>>;
+      ratios: Record<string, Record<string, number | null>>;
+    };
+    expect(report.mode).toBe('quick');
+    expect(report.missing).toEqual([]);
+    expect(report.machine.node).toBe(process.version);
+    expect(Object.keys(report.results).sort()).toEqual([...contenderNames].sort());
+    for (const name of contenderNames) {
+      for (const figure of figures) {
+        expect(readFigure(report.results[name] ?? {}, figure.path), `${name}: ${figure.key}`).toBeTypeOf('number');
+      }
+    }
+    expect(Object.keys(report.ratios).sort()).toEqual(['idpool-guest/amplify-guest', 'idpool/amplify-custom', 'idpool/sdk']);
+    for (const figure of figures) expect(stdout).toContain(figure.label);
+
+    // Request counts are deterministic, unlike timings: the cold start shows what each contender does.
+    const cold = (name: string) => report.results[name]?.['coldStart'] as { callers: number; requests: number; failures: number };
+    const callers = cold('idpool').callers;
+    expect(callers).toBeGreaterThan(1);
+    expect(cold('idpool')).toMatchObject({ requests: 2, failures: 0 });
+    expect(cold('sdk')).toMatchObject({ requests: 2, failures: 0 });
+    // The documented custom provider calls GetId and GetCredentialsForIdentity for every caller.
+    expect(cold('amplify-custom')).toMatchObject({ callers, requests: 2 * callers, failures: 0 });
+  });
+});
