@@ -81,7 +81,9 @@ function randomId(): string {
 export function createAuth(options: AuthOptions): Auth {
   const settings = resolveSettings(options);
   const writer = randomId();
-  const client = settings.client ?? createCognitoClient({ region: settings.region, ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint } : {}) });
+  let client = settings.client;
+  const cognito = () =>
+    (client ??= createCognitoClient({ region: settings.region, ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint } : {}) }));
   const store = new SessionStore(
     {
       storage: settings.storage,
@@ -94,7 +96,7 @@ export function createAuth(options: AuthOptions): Auth {
     // A failed write leaves the in-memory session as it is; the next state change writes again.
     () => undefined,
   );
-  const machine = authMachine.provide(createImplementations({ settings, client, store }));
+  const machine = authMachine.provide(createImplementations({ settings, client: cognito, store }));
   const actor = createActor(machine, {
     input: {
       settings: {
@@ -198,6 +200,8 @@ export function createAuth(options: AuthOptions): Auth {
       requests.rejectAll(new AbortError('The engine was stopped.', { recoverySuggestion: 'Create a new engine with createAuth.' }));
       events.complete();
       state.complete();
+      // Close the keep-alive sockets of a client this engine made (an injected one is the app's).
+      if (!settings.client) client?.destroy();
       await store.flushed();
     },
   };

@@ -24,7 +24,8 @@ import { refreshWithLease } from './refresh-with-lease';
 
 export interface ImplementationDeps {
   settings: AuthSettings;
-  client: CognitoIdentityClient;
+  /** The Cognito client, made on first use: an engine restored from storage may never need one. */
+  client: () => CognitoIdentityClient;
   store: SessionStore;
 }
 
@@ -45,7 +46,9 @@ export function storedSessionOf(context: AuthMachineContext): StoredSession {
  */
 export function createImplementations({ settings, client, store }: ImplementationDeps) {
   const call: CallSettings & { identityPoolId: string } = {
-    client,
+    get client() {
+      return client();
+    },
     now: () => settings.clock.now(),
     requestTimeoutMs: settings.requestTimeoutMs,
     identityPoolId: settings.identityPoolId,
