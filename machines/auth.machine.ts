@@ -17,16 +17,11 @@ import type {
   StoredSession,
   UserPoolTokensOutput,
 } from './auth.types';
-import type { TimingSettings } from './session-rules';
+export { defaultTiming } from './session-rules';
 import { canRefreshToken, createTimeRules } from './time-rules';
 
-/** Timing the machine's default guards and delays use; the engine provides its own from `createAuth` options. */
-export const defaultTiming: TimingSettings = {
-  refreshAheadMs: 5 * 60_000,
-  retry: { maxAttempts: 4, baseDelayMs: 250, maxDelayMs: 8_000 },
-};
 
-const realTimeRules = createTimeRules({ now: Date.now, random: Math.random }, defaultTiming);
+const realTimeRules = createTimeRules({ now: Date.now, random: Math.random });
 
 export interface GetIdInput {
   login?: Login;

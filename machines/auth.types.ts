@@ -1,6 +1,7 @@
 import type { Secret } from '../src/secret';
 import type { AuthError } from '../src/errors/auth-error';
 import type { AuthEvent, ErrorSummary } from '../src/events';
+import type { RetryPolicy } from './session-rules';
 
 /** AWS credentials as Cognito issues them; always kept inside a `Secret`. */
 export interface AwsCredentialsValue {
@@ -81,6 +82,9 @@ export interface AuthMachineSettings {
   hasTokenProvider: boolean;
   /** Logins keys (and short names) with a refresh handler. */
   refreshHandlerKeys: readonly string[];
+  /** Refresh this long before the credentials' expiration (default `defaultTiming`). */
+  refreshAheadMs?: number;
+  retry?: RetryPolicy;
 }
 
 export interface AuthMachineContext {

@@ -17,6 +17,12 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
+/** Refresh 5 minutes ahead; retry a failed refresh up to 4 times, 250 ms to 8 s apart. */
+export const defaultTiming: TimingSettings = {
+  refreshAheadMs: 5 * 60_000,
+  retry: { maxAttempts: 4, baseDelayMs: 250, maxDelayMs: 8_000 },
+};
+
 /** Two automatic refreshes are never closer than this. */
 export const MIN_REFRESH_GAP_MS = 1_000;
 /** Credentials are not handed out in their last moments, so they don't expire in flight. */

@@ -1,5 +1,14 @@
 import type { AuthMachineContext, Login, RestoreOutcome } from './auth.types';
-import { credentialsUsable, guestRefreshDelayMs, loginUsable, mayRetry, refreshDelayMs, retryDelayMs, type TimingSettings } from './session-rules';
+import {
+  credentialsUsable,
+  defaultTiming,
+  guestRefreshDelayMs,
+  loginUsable,
+  mayRetry,
+  refreshDelayMs,
+  retryDelayMs,
+  type TimingSettings,
+} from './session-rules';
 
 export interface TimeSource {
   /** Local wall-clock time, epoch ms. */
@@ -25,11 +34,13 @@ export function canRefreshToken(context: AuthMachineContext, login: Login | unde
 }
 
 /**
- * The guards and delays that depend on the clock. The machine uses them with the real
- * clock; the engine provides them again bound to its injectable clock and timing options,
- * so both read the same rules.
+ * The guards and delays that depend on the clock; timing options come from the context's
+ * settings (or `fixedTiming`). The machine uses them with the real clock; the engine provides them again bound
+ * to an injected clock, so both read the same rules.
  */
-export function createTimeRules(time: TimeSource, timing: TimingSettings) {
+export function createTimeRules(time: TimeSource, fixedTiming?: TimingSettings) {
+  const timingOf = ({ settings }: AuthMachineContext): TimingSettings =>
+    fixedTiming ?? { refreshAheadMs: settings.refreshAheadMs ?? defaultTiming.refreshAheadMs, retry: settings.retry ?? defaultTiming.retry };
   const usable = (context: AuthMachineContext) => credentialsUsable(context.credentials, context.clockOffsetMs, time.now());
   return {
     guards: {
@@ -58,20 +69,20 @@ export function createTimeRules(time: TimeSource, timing: TimingSettings) {
         const serverNow = time.now() + context.clockOffsetMs;
         if (!loginUsable(login, serverNow)) return false;
         if (!canRefreshToken(context) || login?.expiresAt === undefined) return true;
-        return login.expiresAt - serverNow > timing.refreshAheadMs;
+        return login.expiresAt - serverNow > timingOf(context).refreshAheadMs;
       },
       canServeGuestCredentials: ({ context, event }: TimeRuleArgs) =>
         event.type === 'FETCH' &&
         !(event as { forceRefresh?: boolean }).forceRefresh &&
         credentialsUsable(context.guest.credentials, context.clockOffsetMs, time.now()),
       shouldRetryRefresh: ({ context, event }: TimeRuleArgs) =>
-        (event as { error?: { retryable?: boolean } }).error?.retryable === true && mayRetry(context.refresh.attempt + 1, timing.retry),
+        (event as { error?: { retryable?: boolean } }).error?.retryable === true && mayRetry(context.refresh.attempt + 1, timingOf(context).retry),
     },
     delays: {
-      refreshAhead: ({ context }: TimeRuleArgs) => refreshDelayMs(context, timing, canRefreshToken(context), time.now()),
+      refreshAhead: ({ context }: TimeRuleArgs) => refreshDelayMs(context, timingOf(context), canRefreshToken(context), time.now()),
       guestRefreshAhead: ({ context }: TimeRuleArgs) =>
-        guestRefreshDelayMs(context.guest.credentials, context.clockOffsetMs, timing, time.now()),
-      retryBackoff: ({ context }: TimeRuleArgs) => retryDelayMs(context.refresh.attempt, timing.retry, time.random()),
+        guestRefreshDelayMs(context.guest.credentials, context.clockOffsetMs, timingOf(context), time.now()),
+      retryBackoff: ({ context }: TimeRuleArgs) => retryDelayMs(context.refresh.attempt, timingOf(context).retry, time.random()),
     },
   };
 }

@@ -1,6 +1,6 @@
 import { BehaviorSubject, distinctUntilChanged, Subject, type Observable } from 'rxjs';
 import { createActor, waitFor, type Actor } from 'xstate';
-import { authMachine, type AuthMachine } from '../machines/auth.machine';
+import type { AuthMachine } from '../machines/auth.machine';
 import type { AuthMachineEvent, MachineEmitted, SessionView } from '../machines/auth.types';
 import { toAuthSession, toAwsCredentials, type AuthSession, type FederateToIdentityPoolResult } from './auth-session';
 import { sameAuthState, toAuthState, type AuthState } from './auth-state';
@@ -9,7 +9,7 @@ import { AbortError, InvalidStateException } from './errors/error-classes';
 import type { AuthEvent } from './events';
 import { checkClientMetadata } from './engine/check-client-metadata';
 import { followSharedSession } from './engine/follow-shared-session';
-import { createImplementations } from './engine/machine-implementations';
+import { createEngineServices, providedMachine, registerEngineServices } from './engine/machine-implementations';
 import { RequestRegistry } from './engine/request-registry';
 import { createLogin } from './login/create-login';
 import { checkIdentityId } from './login/identity-ids';
@@ -96,18 +96,20 @@ export function createAuth(options: AuthOptions): Auth {
     // A failed write leaves the in-memory session as it is; the next state change writes again.
     () => undefined,
   );
-  const machine = authMachine.provide(createImplementations({ settings, client: cognito, store }));
-  const actor = createActor(machine, {
+  const actor = createActor(providedMachine(settings.clock), {
     input: {
       settings: {
         allowGuestAccess: settings.allowGuestAccess || settings.credentialsProvider !== undefined,
         hasTokenProvider: settings.tokenProvider !== undefined,
         refreshHandlerKeys: [...settings.refreshHandlers.keys()],
+        refreshAheadMs: settings.refreshAheadMs,
+        retry: settings.retry,
       },
     },
     clock: { setTimeout: (fn, ms) => settings.clock.setTimeout(fn, ms), clearTimeout: (id) => settings.clock.clearTimeout(id) },
     ...(settings.inspect !== undefined ? { inspect: settings.inspect } : {}),
   });
+  registerEngineServices(actor.system, createEngineServices({ settings, client: cognito, store }));
 
   const requests = new RequestRegistry();
   const events = new Subject<AuthEvent>();

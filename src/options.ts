@@ -1,6 +1,6 @@
 import type { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import type { InspectionEvent, Observer } from 'xstate';
-import { defaultTiming } from '../machines/auth.machine';
+import { defaultTiming } from '../machines/session-rules';
 import type { RetryPolicy } from '../machines/session-rules';
 import { InvalidParameterException } from './errors/error-classes';
 import { isIdentityIdShaped } from './login/identity-ids';

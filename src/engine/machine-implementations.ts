@@ -1,16 +1,21 @@
 import type { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
-import { fromPromise } from 'xstate';
-import type {
-  GetCredentialsInput,
-  GetIdInput,
-  LoadUserPoolTokensInput,
-  RefreshCredentialsInput,
-  RefreshProviderTokenInput,
+import { fromPromise, type AnyActorRef } from 'xstate';
+
+// The system every actor of one engine shares (its root and the invoked promise actors).
+type AnyActorSystem = AnyActorRef['system'];
+import {
+  authMachine,
+  type AuthMachine,
+  type GetCredentialsInput,
+  type GetIdInput,
+  type LoadUserPoolTokensInput,
+  type RefreshCredentialsInput,
+  type RefreshProviderTokenInput,
 } from '../../machines/auth.machine';
 import type { AuthMachineContext, CredentialsOutput, IdentityIdOutput, RefreshedTokenOutput, RestoreOutcome, StoredSession, UserPoolTokensOutput } from '../../machines/auth.types';
 import { createTimeRules } from '../../machines/time-rules';
 import { InvalidStateException } from '../errors/error-classes';
-import type { AuthSettings } from '../options';
+import type { AuthClock, AuthSettings } from '../options';
 import { restoreSession } from '../session/restore-session';
 import type { SessionStore } from '../session/session-store';
 import { callCredentialsProvider } from '../services/call-credentials-provider';
@@ -40,11 +45,20 @@ export function storedSessionOf(context: AuthMachineContext): StoredSession {
   return session;
 }
 
-/**
- * Everything the pure machine leaves open, bound to this engine's Cognito client, storage,
- * token sources and clock: passed to `authMachine.provide(...)`.
- */
-export function createImplementations({ settings, client, store }: ImplementationDeps) {
+/** One engine's side of the machine: its Cognito client, storage, token sources and clock. */
+export interface EngineServices {
+  restoreSession(): Promise<RestoreOutcome>;
+  getId(input: GetIdInput, signal: AbortSignal): Promise<IdentityIdOutput>;
+  getCredentials(input: GetCredentialsInput, signal: AbortSignal): Promise<CredentialsOutput>;
+  refreshCredentials(input: RefreshCredentialsInput, signal: AbortSignal): Promise<CredentialsOutput>;
+  refreshProviderToken(input: RefreshProviderTokenInput): Promise<RefreshedTokenOutput>;
+  loadUserPoolTokens(input: LoadUserPoolTokensInput): Promise<UserPoolTokensOutput | null>;
+  persistSession(context: AuthMachineContext): void;
+  removePersistedSession(context: AuthMachineContext): void;
+}
+
+/** Binds the machine's open implementations to one engine's settings, client and store. */
+export function createEngineServices({ settings, client, store }: ImplementationDeps): EngineServices {
   const call: CallSettings & { identityPoolId: string } = {
     get client() {
       return client();
@@ -53,10 +67,6 @@ export function createImplementations({ settings, client, store }: Implementatio
     requestTimeoutMs: settings.requestTimeoutMs,
     identityPoolId: settings.identityPoolId,
   };
-  const time = createTimeRules(
-    { now: () => settings.clock.now(), random: Math.random },
-    { refreshAheadMs: settings.refreshAheadMs, retry: settings.retry },
-  );
   const provider = settings.credentialsProvider;
 
   // A credentials provider answers identity and credentials in one call: the answer GetId's
@@ -79,52 +89,93 @@ export function createImplementations({ settings, client, store }: Implementatio
   };
 
   return {
+    restoreSession: () =>
+      restoreSession({
+        storage: settings.storage,
+        store,
+        identityPoolId: settings.identityPoolId,
+        namespace: settings.namespace,
+        ...(settings.migrateFrom !== undefined ? { migrateFrom: settings.migrateFrom } : {}),
+      }),
+    async getId(input, signal) {
+      if (provider) {
+        const output = await callCredentialsProvider(provider, { identityId: '', ...input, forceRefresh: false }, call.now);
+        providerAnswer = { token: input.login?.token.reveal(), output };
+        return { identityId: output.identityId };
+      }
+      return getId(call, input, signal);
+    },
+    getCredentials: (input, signal) => fetchCredentials(input, signal, false),
+    refreshCredentials: (input, signal) =>
+      refreshWithLease({ settings, store, signal, replacing: input.replacing }, () => fetchCredentials(input, signal, true)),
+    async refreshProviderToken(input) {
+      const clientMetadata = await clientMetadataFor(input.clientMetadata);
+      return refreshProviderToken(
+        { refreshHandlers: settings.refreshHandlers, ...(settings.tokenProvider ? { tokenProvider: settings.tokenProvider } : {}) },
+        { login: input.login, ...(input.identityId !== undefined ? { identityId: input.identityId } : {}), ...(clientMetadata ? { clientMetadata } : {}) },
+      );
+    },
+    async loadUserPoolTokens(input) {
+      if (!settings.tokenProvider) throw new InvalidStateException('No token provider is configured.');
+      return loadUserPoolTokens(settings.tokenProvider, input.forceRefresh);
+    },
+    persistSession(context) {
+      void store.write(storedSessionOf(context));
+    },
+    removePersistedSession(context) {
+      // The guest identity id outlives a clear, as Amplify keeps it.
+      const guestIdentityId = context.guest.identityId;
+      void (guestIdentityId !== undefined ? store.write({ guestIdentityId }) : store.remove());
+      provider?.clearCredentialsAndIdentityId();
+    },
+  };
+}
+
+// Engines find their services through their actor system, so one provided machine (per clock)
+// serves every engine: `machine.provide` copies the whole state tree, tens of KB an engine.
+const servicesBySystem = new WeakMap<AnyActorSystem, EngineServices>();
+const machinesByClock = new WeakMap<AuthClock, AuthMachine>();
+
+/** Registers an engine's services for its actor system; call before the actor starts. */
+export function registerEngineServices(system: AnyActorSystem, services: EngineServices): void {
+  servicesBySystem.set(system, services);
+}
+
+function servicesOf(system: AnyActorSystem): EngineServices {
+  const services = servicesBySystem.get(system);
+  if (!services) throw new Error('idpool: this actor was not created by createAuth');
+  return services;
+}
+
+/** The machine with every open implementation provided, shared by all engines on `clock`. */
+export function providedMachine(clock: AuthClock): AuthMachine {
+  const cached = machinesByClock.get(clock);
+  if (cached) return cached;
+  const time = createTimeRules({ now: () => clock.now(), random: Math.random });
+  const machine = authMachine.provide({
     actors: {
-      restoreSession: fromPromise<RestoreOutcome>(() =>
-        restoreSession({
-          storage: settings.storage,
-          store,
-          identityPoolId: settings.identityPoolId,
-          namespace: settings.namespace,
-          ...(settings.migrateFrom !== undefined ? { migrateFrom: settings.migrateFrom } : {}),
-        }),
+      restoreSession: fromPromise<RestoreOutcome>(({ system }) => servicesOf(system).restoreSession()),
+      getId: fromPromise<IdentityIdOutput, GetIdInput>(({ input, signal, system }) => servicesOf(system).getId(input, signal)),
+      getCredentials: fromPromise<CredentialsOutput, GetCredentialsInput>(({ input, signal, system }) =>
+        servicesOf(system).getCredentials(input, signal),
       ),
-      getId: fromPromise<IdentityIdOutput, GetIdInput>(async ({ input, signal }) => {
-        if (provider) {
-          const output = await callCredentialsProvider(provider, { identityId: '', ...input, forceRefresh: false }, call.now);
-          providerAnswer = { token: input.login?.token.reveal(), output };
-          return { identityId: output.identityId };
-        }
-        return getId(call, input, signal);
-      }),
-      getCredentials: fromPromise<CredentialsOutput, GetCredentialsInput>(({ input, signal }) => fetchCredentials(input, signal, false)),
-      refreshCredentials: fromPromise<CredentialsOutput, RefreshCredentialsInput>(({ input, signal }) =>
-        refreshWithLease({ settings, store, signal, replacing: input.replacing }, () => fetchCredentials(input, signal, true)),
+      refreshCredentials: fromPromise<CredentialsOutput, RefreshCredentialsInput>(({ input, signal, system }) =>
+        servicesOf(system).refreshCredentials(input, signal),
       ),
-      refreshProviderToken: fromPromise<RefreshedTokenOutput, RefreshProviderTokenInput>(async ({ input }) => {
-        const clientMetadata = await clientMetadataFor(input.clientMetadata);
-        return refreshProviderToken(
-          { refreshHandlers: settings.refreshHandlers, ...(settings.tokenProvider ? { tokenProvider: settings.tokenProvider } : {}) },
-          { login: input.login, ...(input.identityId !== undefined ? { identityId: input.identityId } : {}), ...(clientMetadata ? { clientMetadata } : {}) },
-        );
-      }),
-      loadUserPoolTokens: fromPromise<UserPoolTokensOutput | null, LoadUserPoolTokensInput>(async ({ input }) => {
-        if (!settings.tokenProvider) throw new InvalidStateException('No token provider is configured.');
-        return loadUserPoolTokens(settings.tokenProvider, input.forceRefresh);
-      }),
+      refreshProviderToken: fromPromise<RefreshedTokenOutput, RefreshProviderTokenInput>(({ input, system }) =>
+        servicesOf(system).refreshProviderToken(input),
+      ),
+      loadUserPoolTokens: fromPromise<UserPoolTokensOutput | null, LoadUserPoolTokensInput>(({ input, system }) =>
+        servicesOf(system).loadUserPoolTokens(input),
+      ),
     },
     actions: {
-      persistSession: ({ context }: { context: AuthMachineContext }) => {
-        void store.write(storedSessionOf(context));
-      },
-      removePersistedSession: ({ context }: { context: AuthMachineContext }) => {
-        // The guest identity id outlives a clear, as Amplify keeps it.
-        const guestIdentityId = context.guest.identityId;
-        void (guestIdentityId !== undefined ? store.write({ guestIdentityId }) : store.remove());
-        provider?.clearCredentialsAndIdentityId();
-      },
+      persistSession: ({ context, system }) => servicesOf(system).persistSession(context),
+      removePersistedSession: ({ context, system }) => servicesOf(system).removePersistedSession(context),
     },
     guards: time.guards,
     delays: time.delays,
-  };
+  });
+  machinesByClock.set(clock, machine);
+  return machine;
 }
