@@ -107,6 +107,7 @@ const freshRefresh = (): AuthMachineContext['refresh'] => ({
 
 const emptySession = {
   identityId: undefined,
+  staleIdentityId: undefined,
   login: undefined,
   credentials: undefined,
   userPoolTokens: undefined,
@@ -181,6 +182,7 @@ export const authMachine = setup({
     // Refresh errors
     shouldRefreshTokenAndRetry: ({ context, event }) =>
       errorCode(event) === 'NotAuthorizedException' && !context.refresh.tokenRefreshed && canRefreshToken(context),
+    isIdentityStale: ({ context }) => context.staleIdentityId !== undefined && context.staleIdentityId === context.identityId,
     isIdentityGone: ({ context, event }) => errorCode(event) === 'ResourceNotFoundException' && !context.refresh.identityReplaced,
 
     // Guest
@@ -414,6 +416,7 @@ export const authMachine = setup({
         userPoolTokens: context.pending.userPoolTokens,
         clockOffsetMs: output.clockOffsetMs ?? context.clockOffsetMs,
         pending: undefined,
+        staleIdentityId: undefined,
         cleared: false,
         refresh: freshRefresh(),
       };
@@ -485,8 +488,10 @@ export const authMachine = setup({
         return { ...context.refresh, attempt: context.refresh.attempt + 1, ...(error ? { error } : {}) };
       },
     }),
+    // The old identity id stays until GetId names the new one: if GetId fails, the session
+    // keeps a consistent identity and credentials, and the next refresh tries again.
     markIdentityReplaced: assign({
-      identityId: () => undefined,
+      staleIdentityId: ({ context }) => context.identityId,
       refresh: ({ context }) => ({
         ...context.refresh,
         identityReplaced: true,
@@ -495,6 +500,7 @@ export const authMachine = setup({
     }),
     assignRefreshedIdentityId: assign({
       identityId: ({ context, event }) => (event as { output?: IdentityIdOutput }).output?.identityId ?? context.identityId,
+      staleIdentityId: () => undefined,
     }),
     applyRefreshedCredentials: assign(({ context, event }) => {
       const output = (event as { output?: CredentialsOutput }).output;
@@ -597,6 +603,7 @@ export const authMachine = setup({
       const session: StoredSession = event.session;
       return {
         cleared: false,
+        staleIdentityId: undefined,
         identityId: session.identityId,
         login: session.login,
         credentials: session.credentials,
@@ -611,6 +618,7 @@ export const authMachine = setup({
   context: ({ input }) => ({
     settings: input.settings,
     identityId: undefined,
+    staleIdentityId: undefined,
     login: undefined,
     credentials: undefined,
     userPoolTokens: undefined,
@@ -867,7 +875,7 @@ export const authMachine = setup({
       states: {
         checkingToken: {
           always: [
-            { guard: 'isProviderTokenUsable', target: 'fetchingCredentials' },
+            { guard: 'isProviderTokenUsable', target: 'choosingIdentity' },
             { guard: 'canRefreshProviderToken', target: 'refreshingToken' },
             { target: 'tokenUnavailable', actions: ['recordTokenUnavailable', 'emitTokenRefreshFailure'] },
           ],
@@ -880,9 +888,12 @@ export const authMachine = setup({
               ...(context.identityId !== undefined ? { identityId: context.identityId } : {}),
               ...(context.refresh.clientMetadata ? { clientMetadata: context.refresh.clientMetadata } : {}),
             }),
-            onDone: { target: 'fetchingCredentials', actions: ['applyRefreshedToken', 'emitTokenRefresh'] },
+            onDone: { target: 'choosingIdentity', actions: ['applyRefreshedToken', 'emitTokenRefresh'] },
             onError: { target: 'tokenUnavailable', actions: ['recordRefreshError', 'emitTokenRefreshFailure'] },
           },
+        },
+        choosingIdentity: {
+          always: [{ guard: 'isIdentityStale', target: 'gettingId' }, { target: 'fetchingCredentials' }],
         },
         tokenUnavailable: {
           always: [

@@ -95,6 +95,8 @@ export interface AuthMachineContext {
   userPoolTokens: UserPoolTokens | undefined;
   guest: GuestSession;
   pending: PendingFederation | undefined;
+  /** An identity id Cognito said no longer exists; refreshes run GetId before using it again. */
+  staleIdentityId: string | undefined;
   /** Cognito's clock minus the local clock, learnt from the `Date` response header. */
   clockOffsetMs: number;
   refresh: RefreshProgress;

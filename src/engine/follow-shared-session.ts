@@ -11,20 +11,22 @@ export interface FollowSettings {
 
 /**
  * Turns storage changes made by other contexts (tabs, workers, processes) into `SYNC`
- * events. Echoes of this engine's own writes, records older than its last write and
- * records that cannot be trusted are ignored.
+ * events. Echoes (a value the engine already knows), its own records, records older than its
+ * last write and records that cannot be trusted are ignored.
  */
 export function followSharedSession({ storage, store, writer, send }: FollowSettings): Unsubscribe {
   if (!storage.subscribe) return () => undefined;
   return storage.subscribe((change) => {
-    if (change.key !== store.key || change.newValue === store.lastWrittenText) return;
+    if (change.key !== store.key || change.newValue === store.lastKnownText) return;
     if (change.newValue === null) {
+      store.noteSharedChange(null);
       send({ type: 'SYNC', session: null });
       return;
     }
     try {
       const { record, session } = store.decode(change.newValue);
       if (record.writer === writer || record.updatedAt <= store.lastWrittenAt) return;
+      store.noteSharedChange(change.newValue);
       send({ type: 'SYNC', session });
     } catch {
       // A record this engine cannot read is not followed; restoring will drop it on the next start.

@@ -30,7 +30,7 @@ export class SessionStore {
   readonly key: string;
   #queue: Promise<void> = Promise.resolve();
   #lastWrittenAt = 0;
-  #lastWrittenText: string | null | undefined;
+  #lastKnownText: string | null | undefined;
   readonly #settings: SessionStoreSettings;
   readonly #onWriteError: (error: unknown) => void;
 
@@ -45,9 +45,17 @@ export class SessionStore {
     return this.#lastWrittenAt;
   }
 
-  /** What this engine last wrote (`null` after a removal), to recognise its own echoes. */
-  get lastWrittenText(): string | null | undefined {
-    return this.#lastWrittenText;
+  /**
+   * What this engine last knew the key to hold (`null` when removed): its own last write, or
+   * the last change it followed from elsewhere. A notice of that same value is an echo.
+   */
+  get lastKnownText(): string | null | undefined {
+    return this.#lastKnownText;
+  }
+
+  /** Records a change another context made, so only later changes count as new. */
+  noteSharedChange(text: string | null): void {
+    this.#lastKnownText = text;
   }
 
   async readText(): Promise<string | null> {
@@ -68,13 +76,13 @@ export class SessionStore {
       updatedAt,
       persistCredentials: this.#settings.persistCredentials,
     });
-    this.#lastWrittenText = text;
+    this.#lastKnownText = text;
     return this.#enqueue(() => this.#settings.storage.setItem(this.key, text));
   }
 
   remove(): Promise<void> {
     this.#lastWrittenAt = Math.max(this.#settings.now(), this.#lastWrittenAt + 1);
-    this.#lastWrittenText = null;
+    this.#lastKnownText = null;
     return this.#enqueue(() => this.#settings.storage.removeItem(this.key));
   }
 
