@@ -498,15 +498,19 @@ export const authMachine = setup({
         ...(context.identityId !== undefined ? { previousIdentityId: context.identityId } : {}),
       }),
     }),
+    // Held aside until its credentials arrive, so the identity id and credentials served stay a pair.
     assignRefreshedIdentityId: assign({
-      identityId: ({ context, event }) => (event as { output?: IdentityIdOutput }).output?.identityId ?? context.identityId,
-      staleIdentityId: () => undefined,
+      refresh: ({ context, event }) => {
+        const replacement = (event as { output?: IdentityIdOutput }).output?.identityId;
+        return replacement === undefined ? context.refresh : { ...context.refresh, replacementIdentityId: replacement };
+      },
     }),
     applyRefreshedCredentials: assign(({ context, event }) => {
       const output = (event as { output?: CredentialsOutput }).output;
       if (!output) return {};
       return {
         identityId: output.identityId,
+        ...(output.identityId !== context.staleIdentityId ? { staleIdentityId: undefined } : {}),
         credentials: output.credentials,
         clockOffsetMs: output.clockOffsetMs ?? context.clockOffsetMs,
       };
@@ -567,19 +571,26 @@ export const authMachine = setup({
     })),
 
     // ---- guest ----
-    startGuestFetch: assign({ guest: ({ context }) => ({ ...context.guest, identityReplaced: false }) }),
+    startGuestFetch: assign({
+      guest: ({ context }) => ({ identityId: context.guest.identityId, credentials: context.guest.credentials, identityReplaced: false }),
+    }),
     applyGuestIdentityId: assign({
-      guest: ({ context, event }) => ({ ...context.guest, identityId: (event as { output?: IdentityIdOutput }).output?.identityId }),
+      guest: ({ context, event }) => {
+        const identityId = (event as { output?: IdentityIdOutput }).output?.identityId;
+        // A first guest identity is used at once; a replacement waits for its credentials.
+        if (context.guest.identityId === undefined) return { ...context.guest, identityId };
+        return identityId === undefined ? context.guest : { ...context.guest, pendingIdentityId: identityId };
+      },
       clockOffsetMs: ({ context, event }) => (event as { output?: IdentityIdOutput }).output?.clockOffsetMs ?? context.clockOffsetMs,
     }),
-    dropGuestIdentityId: assign({
-      guest: ({ context }) => ({ identityId: undefined, credentials: undefined, identityReplaced: true }),
+    markGuestIdentityReplaced: assign({
+      guest: ({ context }) => ({ ...context.guest, identityReplaced: true }),
     }),
     applyGuestCredentials: assign(({ context, event }) => {
       const output = (event as { output?: CredentialsOutput }).output;
       if (!output) return {};
       return {
-        guest: { ...context.guest, identityId: output.identityId, credentials: output.credentials },
+        guest: { identityId: output.identityId, credentials: output.credentials, identityReplaced: context.guest.identityReplaced },
         clockOffsetMs: output.clockOffsetMs ?? context.clockOffsetMs,
       };
     }),
@@ -716,19 +727,24 @@ export const authMachine = setup({
                 src: 'getId',
                 input: {},
                 onDone: { target: 'gettingCredentials', actions: 'applyGuestIdentityId' },
-                onError: { target: '#auth.signedOut.idle', actions: ['rejectSessionWaiters', 'emitGuestFailure'] },
+                onError: [
+                  { guard: 'hasValidGuestCredentials', target: '#auth.signedOut.guest', actions: ['rejectSessionWaiters', 'emitGuestFailure'] },
+                  { target: '#auth.signedOut.idle', actions: ['rejectSessionWaiters', 'emitGuestFailure'] },
+                ],
               },
             },
             gettingCredentials: {
               invoke: {
                 src: 'getCredentials',
-                input: ({ context }) => ({ identityId: context.guest.identityId ?? '' }),
+                input: ({ context }) => ({ identityId: context.guest.pendingIdentityId ?? context.guest.identityId ?? '' }),
                 onDone: {
                   target: '#auth.signedOut.guest',
                   actions: ['applyGuestCredentials', 'resolveGuestWaiters', 'persistSession', 'emitGuestCredentials'],
                 },
                 onError: [
-                  { guard: 'isGuestIdentityGone', target: 'gettingId', actions: 'dropGuestIdentityId' },
+                  { guard: 'isGuestIdentityGone', target: 'gettingId', actions: 'markGuestIdentityReplaced' },
+                  // Still-valid guest credentials keep being served; the refresh-ahead timer tries again.
+                  { guard: 'hasValidGuestCredentials', target: '#auth.signedOut.guest', actions: ['rejectSessionWaiters', 'emitGuestFailure'] },
                   { target: '#auth.signedOut.idle', actions: ['rejectSessionWaiters', 'emitGuestFailure'] },
                 ],
               },
@@ -909,7 +925,7 @@ export const authMachine = setup({
           invoke: {
             src: 'refreshCredentials',
             input: ({ context }) => ({
-              identityId: context.identityId ?? '',
+              identityId: context.refresh.replacementIdentityId ?? context.identityId ?? '',
               ...(context.login ? { login: context.login } : {}),
               ...(context.credentials ? { replacing: context.credentials.expiration } : {}),
             }),

@@ -61,6 +61,8 @@ export interface RefreshProgress {
   identityReplaced: boolean;
   /** The identity id the server forgot, when this refresh replaced it. */
   previousIdentityId?: string;
+  /** The identity GetId named to replace it; it becomes `identityId` with its credentials. */
+  replacementIdentityId?: string;
   /**
    * After a failed refresh with credentials left: `afterFailure` waits a while before the
    * next try; `untilExpiry` waits for the credentials to run out (no token can be had).
@@ -73,6 +75,8 @@ export interface RefreshProgress {
 export interface GuestSession {
   identityId: string | undefined;
   credentials: HeldCredentials | undefined;
+  /** A new guest identity GetId named; it replaces `identityId` once its credentials arrive. */
+  pendingIdentityId?: string;
   /** The guest identity was replaced once already in this fetch. */
   identityReplaced: boolean;
 }

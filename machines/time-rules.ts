@@ -71,6 +71,7 @@ export function createTimeRules(time: TimeSource, fixedTiming?: TimingSettings) 
         if (!canRefreshToken(context) || login?.expiresAt === undefined) return true;
         return login.expiresAt - serverNow > timingOf(context).refreshAheadMs;
       },
+      hasValidGuestCredentials: ({ context }: TimeRuleArgs) => credentialsUsable(context.guest.credentials, context.clockOffsetMs, time.now()),
       canServeGuestCredentials: ({ context, event }: TimeRuleArgs) =>
         event.type === 'FETCH' &&
         !(event as { forceRefresh?: boolean }).forceRefresh &&
