@@ -150,10 +150,14 @@ export function createAuth(options: AuthOptions): Auth {
 
   const auth = {
     async federateToIdentityPool(input: FederateToIdentityPoolInput): Promise<FederateToIdentityPoolResult> {
-      if (typeof input !== 'object' || input === null) throw new TypeError('federateToIdentityPool: pass { token, provider, options? }.');
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+        throw new TypeError('federateToIdentityPool: pass { token, provider, options? }.');
+      }
       const loginsKey = toLoginsKey(input.provider);
-      const options = input.options ?? {};
-      if (typeof options !== 'object' || options === null) throw new TypeError('federateToIdentityPool: options must be an object.');
+      const options = input.options === undefined ? {} : input.options;
+      if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+        throw new TypeError('federateToIdentityPool: options must be an object.');
+      }
       const login = createLogin({ loginsKey, token: input.token, expiresAt: options.expiresAt, source: 'app' });
       const developerProvidedIdentityId =
         options.developerProvidedIdentityId === undefined
@@ -172,7 +176,9 @@ export function createAuth(options: AuthOptions): Auth {
     },
 
     async fetchAuthSession(fetchOptions: FetchAuthSessionOptions = {}): Promise<AuthSession> {
-      if (typeof fetchOptions !== 'object' || fetchOptions === null) throw new TypeError('fetchAuthSession: options must be an object.');
+      if (typeof fetchOptions !== 'object' || fetchOptions === null || Array.isArray(fetchOptions)) {
+        throw new TypeError('fetchAuthSession: options must be an object.');
+      }
       const { forceRefresh = false } = fetchOptions;
       if (typeof forceRefresh !== 'boolean') throw new TypeError('fetchAuthSession: options.forceRefresh must be a boolean.');
       const clientMetadata = fetchOptions.clientMetadata === undefined ? undefined : checkClientMetadata(fetchOptions.clientMetadata);

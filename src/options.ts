@@ -180,8 +180,8 @@ export function resolveSettings(options: AuthOptions): AuthSettings {
     throw optionError('clock', 'an object with now(), setTimeout() and clearTimeout()');
   }
 
-  const retryOption = options.retry ?? {};
-  if (typeof retryOption !== 'object' || retryOption === null) throw optionError('retry', 'an object');
+  const retryOption = options.retry === undefined ? {} : options.retry;
+  if (typeof retryOption !== 'object' || retryOption === null || Array.isArray(retryOption)) throw optionError('retry', 'an object');
   const retry: RetryPolicy = {
     maxAttempts: nonNegativeMs(retryOption.maxAttempts, 'retry.maxAttempts', defaultTiming.retry.maxAttempts, 1),
     baseDelayMs: nonNegativeMs(retryOption.baseDelayMs, 'retry.baseDelayMs', defaultTiming.retry.baseDelayMs, 1),

@@ -51,7 +51,7 @@ export interface EngineServices {
   getId(input: GetIdInput, signal: AbortSignal): Promise<IdentityIdOutput>;
   getCredentials(input: GetCredentialsInput, signal: AbortSignal): Promise<CredentialsOutput>;
   refreshCredentials(input: RefreshCredentialsInput, signal: AbortSignal): Promise<CredentialsOutput>;
-  refreshProviderToken(input: RefreshProviderTokenInput): Promise<RefreshedTokenOutput>;
+  refreshProviderToken(input: RefreshProviderTokenInput, signal: AbortSignal): Promise<RefreshedTokenOutput>;
   loadUserPoolTokens(input: LoadUserPoolTokensInput): Promise<UserPoolTokensOutput | null>;
   persistSession(context: AuthMachineContext): void;
   removePersistedSession(context: AuthMachineContext): void;
@@ -108,11 +108,16 @@ export function createEngineServices({ settings, client, store }: Implementation
     getCredentials: (input, signal) => fetchCredentials(input, signal, false),
     refreshCredentials: (input, signal) =>
       refreshWithLease({ settings, store, signal, replacing: input.replacing }, () => fetchCredentials(input, signal, true)),
-    async refreshProviderToken(input) {
+    async refreshProviderToken(input, signal) {
       const clientMetadata = await clientMetadataFor(input.clientMetadata);
       return refreshProviderToken(
         { refreshHandlers: settings.refreshHandlers, ...(settings.tokenProvider ? { tokenProvider: settings.tokenProvider } : {}) },
-        { login: input.login, ...(input.identityId !== undefined ? { identityId: input.identityId } : {}), ...(clientMetadata ? { clientMetadata } : {}) },
+        {
+          login: input.login,
+          signal,
+          ...(input.identityId !== undefined ? { identityId: input.identityId } : {}),
+          ...(clientMetadata ? { clientMetadata } : {}),
+        },
       );
     },
     async loadUserPoolTokens(input) {
@@ -162,8 +167,8 @@ export function providedMachine(clock: AuthClock): AuthMachine {
       refreshCredentials: fromPromise<CredentialsOutput, RefreshCredentialsInput>(({ input, signal, system }) =>
         servicesOf(system).refreshCredentials(input, signal),
       ),
-      refreshProviderToken: fromPromise<RefreshedTokenOutput, RefreshProviderTokenInput>(({ input, system }) =>
-        servicesOf(system).refreshProviderToken(input),
+      refreshProviderToken: fromPromise<RefreshedTokenOutput, RefreshProviderTokenInput>(({ input, signal, system }) =>
+        servicesOf(system).refreshProviderToken(input, signal),
       ),
       loadUserPoolTokens: fromPromise<UserPoolTokensOutput | null, LoadUserPoolTokensInput>(({ input, system }) =>
         servicesOf(system).loadUserPoolTokens(input),

@@ -16,6 +16,7 @@ export interface RefreshProviderTokenRequest {
   login: Login;
   identityId?: string;
   clientMetadata?: Record<string, string>;
+  signal?: AbortSignal;
 }
 
 /**
@@ -43,6 +44,7 @@ export async function refreshProviderToken(refreshers: TokenRefreshers, request:
       provider: login.loginsKey,
       ...(request.identityId !== undefined ? { identityId: request.identityId } : {}),
       ...(request.clientMetadata ? { clientMetadata: { ...request.clientMetadata } } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
     });
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);

@@ -31,6 +31,8 @@ export interface RefreshHandlerContext {
   provider: string;
   identityId?: string;
   clientMetadata?: Record<string, string>;
+  /** Aborts when idpool no longer needs the token (cleared, stopped, superseded). */
+  signal?: AbortSignal;
 }
 
 /** What a refresh handler resolves with: a new provider token, and optionally its expiry and identity id. */

@@ -60,7 +60,18 @@ describe('bad input is rejected before any network call, changing nothing', () =
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
-  it('fetchAuthSession with a non-boolean forceRefresh → TypeError', async () => {
+  it.each([
+    ['null options', { options: null }],
+    ['array options', { options: [] }],
+  ])('federateToIdentityPool with %s → TypeError', async (_name, extra) => {
+    const auth = stack.engine();
+    stack.pool.resetStats();
+    await expect(auth.federateToIdentityPool({ token: await validJwtFor(), provider: stack.issuer.loginsKey, ...extra } as never)).rejects.toBeInstanceOf(TypeError);
+    expect(stack.pool.stats().requests).toEqual({});
+  });
+
+  it('fetchAuthSession with array options, or a non-boolean forceRefresh → TypeError', async () => {
+    await expect(stack.engine().fetchAuthSession([] as never)).rejects.toBeInstanceOf(TypeError);
     await expect(stack.engine().fetchAuthSession({ forceRefresh: 'yes' as never })).rejects.toBeInstanceOf(TypeError);
   });
 
@@ -80,5 +91,6 @@ describe('bad input is rejected before any network call, changing nothing', () =
     expect(() => createAuth({ identityPoolId, endpoint: 'not a url' })).toThrow(/endpoint/);
     expect(() => createAuth({ identityPoolId, namespace: 'bad name!' })).toThrow(/namespace/);
     expect(() => createAuth({ identityPoolId, retry: { maxAttempts: 0 } })).toThrow(/retry\.maxAttempts/);
+    expect(() => createAuth({ identityPoolId, retry: null as never })).toThrow(/"retry"/);
   });
 });

@@ -126,9 +126,29 @@ describe('the provider token', () => {
     const { identityId } = await auth.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }, { expiresIn: 300 }), provider: stack.issuer.loginsKey });
     const settle = settleEngine(auth);
     await stack.clock.advance(180_000, settle); // the token is inside the refresh-ahead window
-    expect(calls).toEqual([{ provider: stack.issuer.loginsKey, identityId }]);
+    expect(calls).toEqual([{ provider: stack.issuer.loginsKey, identityId, signal: expect.any(AbortSignal) }]);
     expect(stack.events.map((e) => e.type)).toEqual(['federatedToIdentityPool', 'tokenRefresh', 'credentialsRefreshed']);
     expect((await auth.fetchAuthSession()).identityId).toBe(identityId);
+  });
+
+  it('the handler\'s signal aborts when the federation is cleared while it runs', async () => {
+    stack = await startEngineStack({ credentialsTtlSeconds: 600 });
+    let seen: AbortSignal | undefined;
+    const auth = stack.engine({
+      refreshHandlers: {
+        [stack.issuer.loginsKey]: ({ signal }) => {
+          seen = signal;
+          return new Promise(() => undefined); // an IdP that never answers
+        },
+      },
+    });
+    await auth.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }, { expiresIn: 60 }), provider: stack.issuer.loginsKey });
+    const forced = auth.fetchAuthSession({ forceRefresh: true }).catch((error: Error) => error.name);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen?.aborted).toBe(false);
+    await auth.clearFederationToIdentityPool();
+    expect(seen?.aborted).toBe(true);
+    expect(await forced).toBe('AbortError');
   });
 
   it('a handler that throws: tokenRefresh_failure with its message, no token in it, credentials still served', async () => {
