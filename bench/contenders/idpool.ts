@@ -3,7 +3,8 @@ import type * as Idpool from '../../src/index';
 import type { Contender, Engine, StartOptions } from '../lib/contender';
 import { idpoolEntry } from '../lib/idpool-entry';
 import type { LocalStack } from '../lib/local-stack';
-import { SimClock, turns } from '../lib/sim-clock';
+import { TestClock } from '../../test/support/test-clock';
+import { turns } from '../lib/turns';
 
 type Auth = Idpool.Auth;
 type KeyValueStorage = Idpool.KeyValueStorage;
@@ -36,7 +37,7 @@ export async function createIdpoolContender(
   startStack: (now: () => number) => Promise<LocalStack>,
 ): Promise<Contender<KeyValueStorage>> {
   const idpool = (await import(idpoolEntry().url)) as typeof Idpool;
-  const clock = new SimClock(Date.now());
+  const clock = new TestClock(Date.now());
   const stack = await startStack(clock.now);
 
   const create = (extra: Partial<Idpool.AuthOptions> = {}): Auth =>

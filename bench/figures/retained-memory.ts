@@ -1,6 +1,6 @@
 import type { BenchSettings } from '../lib/bench-settings';
 import type { Contender } from '../lib/contender';
-import { turns } from '../lib/sim-clock';
+import { turns } from '../lib/turns';
 
 export interface RetainedMemoryResult {
   engines: number;

@@ -7,7 +7,7 @@ interface Timer {
 }
 
 /**
- * A clock for engine tests: `now()` and the machine's timers move only when the test
+ * A clock for engine tests and benchmarks: `now()` and the machine's timers move only when the test
  * advances them, while HTTP to the local pool stays real. Give the same `now` to the
  * local pool and issuer so token and credential expiry follow the same time.
  */
