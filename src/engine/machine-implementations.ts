@@ -35,7 +35,7 @@ export interface ImplementationDeps {
 }
 
 /** What the engine stores for a machine context: the federation and the guest identity id. */
-export function storedSessionOf(context: AuthMachineContext): StoredSession {
+function storedSessionOf(context: AuthMachineContext): StoredSession {
   const session: StoredSession = {};
   if (context.identityId !== undefined) session.identityId = context.identityId;
   if (context.login) session.login = context.login;

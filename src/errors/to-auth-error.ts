@@ -1,4 +1,4 @@
-import { AuthError, type AuthErrorCode } from './auth-error';
+import { AuthError } from './auth-error';
 import {
   AbortError,
   ExternalServiceException,
@@ -122,15 +122,4 @@ export function toAuthError(error: unknown, secrets: readonly string[] = []): Au
     });
   }
   return new UnknownException(message, { cause: error, recoverySuggestion: 'See the cause for what Cognito answered.' });
-}
-
-/** Whether an error's code is one a refresh should retry with backoff. */
-export function isRetryableCode(code: AuthErrorCode): boolean {
-  return (
-    code === 'TooManyRequestsException' ||
-    code === 'InternalErrorException' ||
-    code === 'ExternalServiceException' ||
-    code === 'NetworkError' ||
-    code === 'LimitExceededException'
-  );
 }

@@ -19,7 +19,7 @@ export interface RestoreSettings {
  * session, or the source is empty; otherwise the source's record is written to the
  * destination and the source removed. Returns whether it moved anything.
  */
-export async function migrateNamespace(settings: RestoreSettings): Promise<boolean> {
+async function migrateNamespace(settings: RestoreSettings): Promise<boolean> {
   const from = settings.migrateFrom;
   if (from === undefined || from === settings.namespace) return false;
   const destination = settings.store.key;
