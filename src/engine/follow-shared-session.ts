@@ -25,11 +25,20 @@ export function followSharedSession({ storage, store, writer, send }: FollowSett
     }
     try {
       const { record, session } = store.decode(change.newValue);
-      if (record.writer === writer || record.updatedAt <= store.lastWrittenAt) return;
-      store.noteSharedChange(change.newValue);
+      if (record.writer === writer || !isNewer(record, store.lastWrittenAt, writer)) return;
+      store.noteSharedChange(change.newValue, record.updatedAt);
       send({ type: 'SYNC', session });
     } catch {
       // A record this engine cannot read is not followed; restoring will drop it on the next start.
     }
   });
+}
+
+/**
+ * Whether another context's record is newer than this engine's last write. Records stamped in
+ * the same millisecond are ordered by writer id, the same way in every context, so two
+ * engines that write at once still end up on the same session.
+ */
+function isNewer(record: { updatedAt: number; writer: string }, lastWrittenAt: number, writer: string): boolean {
+  return record.updatedAt > lastWrittenAt || (record.updatedAt === lastWrittenAt && record.writer > writer);
 }

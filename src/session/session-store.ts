@@ -31,6 +31,7 @@ export class SessionStore {
   #queue: Promise<void> = Promise.resolve();
   #lastWrittenAt = 0;
   #lastKnownText: string | null | undefined;
+  #lastSeenAt = 0;
   readonly #settings: SessionStoreSettings;
   readonly #onWriteError: (error: unknown) => void;
 
@@ -53,9 +54,14 @@ export class SessionStore {
     return this.#lastKnownText;
   }
 
-  /** Records a change another context made, so only later changes count as new. */
-  noteSharedChange(text: string | null): void {
+  /**
+   * Records a change another context made, so only later changes count as new, and so this
+   * engine's next write is stamped after it (a Lamport clock: a write made after seeing
+   * another is newer everywhere, even within one millisecond).
+   */
+  noteSharedChange(text: string | null, updatedAt?: number): void {
     this.#lastKnownText = text;
+    if (updatedAt !== undefined) this.#lastSeenAt = Math.max(this.#lastSeenAt, updatedAt);
   }
 
   async readText(): Promise<string | null> {
@@ -68,8 +74,8 @@ export class SessionStore {
   }
 
   write(session: StoredSession): Promise<void> {
-    // Strictly increasing, so records written within one millisecond still order.
-    const updatedAt = Math.max(this.#settings.now(), this.#lastWrittenAt + 1);
+    // Strictly increasing, and after every record seen from elsewhere.
+    const updatedAt = Math.max(this.#settings.now(), this.#lastWrittenAt + 1, this.#lastSeenAt + 1);
     this.#lastWrittenAt = updatedAt;
     const text = encodeSessionRecord(session, {
       writer: this.#settings.writer,
@@ -81,7 +87,7 @@ export class SessionStore {
   }
 
   remove(): Promise<void> {
-    this.#lastWrittenAt = Math.max(this.#settings.now(), this.#lastWrittenAt + 1);
+    this.#lastWrittenAt = Math.max(this.#settings.now(), this.#lastWrittenAt + 1, this.#lastSeenAt + 1);
     this.#lastKnownText = null;
     return this.#enqueue(() => this.#settings.storage.removeItem(this.key));
   }

@@ -66,3 +66,24 @@ describe('engines sharing one storage follow each other', () => {
     expect(b.credentials).toEqual(a.credentials);
   });
 });
+
+describe('ordering writes from several contexts', () => {
+  it('a write made after following another context is newer everywhere, even within one millisecond', async () => {
+    stack = await startEngineStack();
+    const storage = createMemoryStorage();
+    const tabA = stack.engine({ storage, persistCredentials: true });
+    const tabB = stack.engine({ storage, persistCredentials: true });
+    await untilIdle(tabA);
+    await untilIdle(tabB);
+    // The clock does not move: every write below is stamped in the same millisecond.
+    const alice = await tabA.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }), provider: stack.issuer.loginsKey });
+    await untilState(tabB, 'federated');
+    const bob = await tabB.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'bob' }), provider: stack.issuer.loginsKey });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await tabA.fetchAuthSession()).identityId).toBe(bob.identityId);
+    const carol = await tabA.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'carol' }), provider: stack.issuer.loginsKey });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await tabB.fetchAuthSession()).identityId).toBe(carol.identityId);
+    expect(new Set([alice.identityId, bob.identityId, carol.identityId]).size).toBe(3);
+  });
+});
