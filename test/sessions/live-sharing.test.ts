@@ -8,6 +8,19 @@ afterEach(async () => {
   stack = undefined;
 });
 
+/** Two engines on one storage, the first federated and the second following it; stats reset. */
+async function twoFederatedTabs() {
+  const started = await startEngineStack({ credentialsTtlSeconds: 600 });
+  stack = started;
+  const storage = createMemoryStorage();
+  const tabA = started.engine({ storage, persistCredentials: true });
+  const tabB = started.engine({ storage, persistCredentials: true });
+  await tabA.federateToIdentityPool({ token: await started.issuer.mintToken({ sub: 'alice' }, { expiresIn: 86_400 }), provider: started.issuer.loginsKey });
+  await untilState(tabB, 'federated');
+  started.pool.resetStats();
+  return { stack: started, tabA, tabB };
+}
+
 describe('engines sharing one storage follow each other', () => {
   it('federate in one → the other is federated with the same identity and made no request; clear → cleared', async () => {
     stack = await startEngineStack();
@@ -29,13 +42,7 @@ describe('engines sharing one storage follow each other', () => {
   });
 
   it('an expiry with both alive makes exactly one refresh request, and both get its credentials', async () => {
-    stack = await startEngineStack({ credentialsTtlSeconds: 600 });
-    const storage = createMemoryStorage();
-    const tabA = stack.engine({ storage, persistCredentials: true });
-    const tabB = stack.engine({ storage, persistCredentials: true });
-    await tabA.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }, { expiresIn: 86_400 }), provider: stack.issuer.loginsKey });
-    await untilState(tabB, 'federated');
-    stack.pool.resetStats();
+    const { stack, tabA, tabB } = await twoFederatedTabs();
     const settle = async () => {
       await new Promise<void>((resolve) => setImmediate(resolve));
       await untilIdle(tabA);
@@ -49,13 +56,7 @@ describe('engines sharing one storage follow each other', () => {
   });
 
   it('a follower picks up another context\'s refresh while it waits for the lease holder', async () => {
-    stack = await startEngineStack({ credentialsTtlSeconds: 600 });
-    const storage = createMemoryStorage();
-    const tabA = stack.engine({ storage, persistCredentials: true });
-    const tabB = stack.engine({ storage, persistCredentials: true });
-    await tabA.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }, { expiresIn: 86_400 }), provider: stack.issuer.loginsKey });
-    await untilState(tabB, 'federated');
-    stack.pool.resetStats();
+    const { stack, tabA, tabB } = await twoFederatedTabs();
     // Both refresh at once: A holds the lease while its request is slow; B must not make its own.
     stack.pool.injectFault({ op: 'GetCredentialsForIdentity', kind: 'latency', delayMs: 300 });
     const forcedA = tabA.fetchAuthSession({ forceRefresh: true });
