@@ -40,6 +40,12 @@ export const identityPoolNotFound = (identityPoolId: string): CognitoError =>
 export const invalidParameter = (message: string): CognitoError =>
   new CognitoError('InvalidParameterException', message);
 
+// Cognito's API documents InvalidParameterException for bad input; a role the pool does not grant is one.
+export const customRoleNotGranted = (): CognitoError =>
+  invalidParameter('CustomRoleArn names a role this identity pool does not grant to these logins.');
+
+export const accessDenied = (message: string): CognitoError => new CognitoError('AccessDeniedException', message, 403);
+
 export const serializationError = (message: string): CognitoError =>
   new CognitoError('SerializationException', message);
 

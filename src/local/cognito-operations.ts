@@ -1,5 +1,6 @@
 import {
   CognitoError,
+  customRoleNotGranted,
   identityForbidden,
   identityNotFound,
   identityPoolNotFound,
@@ -18,7 +19,7 @@ import type {
 import type { CredentialsStore } from './credentials-store';
 import type { IdentityPoolSettings } from './identity-pool-options';
 import type { IdentityStore, StoredIdentity, VerifiedLogin } from './identity-store';
-import { COGNITO_LOGINS_KEY } from './local-defaults';
+import { COGNITO_LOGINS_KEY, LOCAL_AUTHENTICATED_ROLE_ARN, LOCAL_UNAUTHENTICATED_ROLE_ARN } from './local-defaults';
 import type { LoginVerifier } from './login-verifier';
 import type { PoolTokenSigner } from './pool-token-signer';
 
@@ -47,8 +48,14 @@ function findIdentity(ctx: OperationContext, identityId: string): StoredIdentity
 
 async function verifyAll(ctx: OperationContext, logins: Logins): Promise<VerifiedLogin[]> {
   const verified: VerifiedLogin[] = [];
-  for (const [provider, token] of Object.entries(logins)) verified.push(await ctx.logins.verify(provider, token));
+  for (const [provider, token] of logins) verified.push(await ctx.logins.verify(provider, token));
   return verified;
+}
+
+/** Whether `login` is one `identity` already holds: a linked provider subject, or the pool's own token naming it. */
+function isLinkedTo(identity: StoredIdentity, login: VerifiedLogin): boolean {
+  if (login.provider === COGNITO_LOGINS_KEY) return login.subject === identity.id;
+  return identity.logins.get(login.provider) === login.subject;
 }
 
 /** Links `logins` to `identity`, or rejects when any of them belongs elsewhere. */
@@ -67,12 +74,16 @@ function attach(ctx: OperationContext, identity: StoredIdentity, logins: readonl
 
 /** The identity's logins checked for GetCredentialsForIdentity / GetOpenIdToken; true when it is authenticated. */
 async function authorize(ctx: OperationContext, identity: StoredIdentity, logins: Logins | undefined): Promise<boolean> {
-  if (logins === undefined || Object.keys(logins).length === 0) {
+  if (logins === undefined || logins.size === 0) {
     if (identity.logins.size > 0) throw identityForbidden(identity.id);
     if (!ctx.settings.allowUnauthenticated) throw unauthenticatedNotSupported();
     return false;
   }
-  attach(ctx, identity, await verifyAll(ctx, logins));
+  const verified = await verifyAll(ctx, logins);
+  // An identity with linked logins takes a new one only beside one it already holds: else a fresh
+  // login of another provider plus a known identity id would take that identity over.
+  if (identity.logins.size > 0 && !verified.some((login) => isLinkedTo(identity, login))) throw loginsDoNotMatch();
+  attach(ctx, identity, verified);
   if (identity.logins.size > 0) return true;
   if (!ctx.settings.allowUnauthenticated) throw unauthenticatedNotSupported();
   return false;
@@ -95,12 +106,12 @@ function amr(ctx: OperationContext, identity: StoredIdentity): string[] {
 export async function getId(ctx: OperationContext, input: GetIdInput): Promise<{ IdentityId: string }> {
   checkPool(ctx, input.IdentityPoolId);
   const now = ctx.settings.now();
-  const logins = input.Logins ?? {};
-  if (Object.keys(logins).length === 0) {
+  const logins: Logins = input.Logins ?? new Map();
+  if (logins.size === 0) {
     if (!ctx.settings.allowUnauthenticated) throw unauthenticatedNotSupported();
     return { IdentityId: ctx.identities.create(now).id };
   }
-  if (COGNITO_LOGINS_KEY in logins) throw invalidLoginToken("Can't pass in a Cognito token.");
+  if (logins.has(COGNITO_LOGINS_KEY)) throw invalidLoginToken("Can't pass in a Cognito token.");
   const verified = await verifyAll(ctx, logins);
   const linked = new Map<string, StoredIdentity>();
   for (const login of verified) {
@@ -133,8 +144,10 @@ export async function getCredentialsForIdentity(
 ): Promise<CredentialsResult> {
   const identity = findIdentity(ctx, input.IdentityId);
   const authenticated = await authorize(ctx, identity, input.Logins);
-  const roleName =
-    input.CustomRoleArn?.split('/').pop() ?? (authenticated ? 'Cognito_idpoolAuth_Role' : 'Cognito_idpoolUnauth_Role');
+  const grantedRoleArn = authenticated ? LOCAL_AUTHENTICATED_ROLE_ARN : LOCAL_UNAUTHENTICATED_ROLE_ARN;
+  // CustomRoleArn picks among the roles the pool would grant this login; here that is exactly one.
+  if (input.CustomRoleArn !== undefined && input.CustomRoleArn !== grantedRoleArn) throw customRoleNotGranted();
+  const roleName = grantedRoleArn.slice(grantedRoleArn.lastIndexOf('/') + 1);
   const expiration = ctx.settings.now() + ctx.settings.credentialsTtlSeconds * 1000;
   const issued = ctx.credentials.issue(identity.id, roleName, expiration);
   return {
@@ -168,15 +181,15 @@ export async function getOpenIdTokenForDeveloperIdentity(
 ): Promise<{ IdentityId: string; Token: string }> {
   checkPool(ctx, input.IdentityPoolId);
   const developerName = ctx.settings.developerProviderName;
-  const developerUser = input.Logins[developerName];
-  const unknownKey = Object.keys(input.Logins).some(
+  const developerUser = input.Logins.get(developerName);
+  const unknownKey = [...input.Logins.keys()].some(
     (key) => key !== developerName && key !== COGNITO_LOGINS_KEY && !ctx.settings.providers.has(key),
   );
   if (developerUser === undefined || unknownKey) {
     throw notAuthorized('This identity pool does not support the specified developer provider.');
   }
   const developerLogin: VerifiedLogin = { provider: developerName, subject: developerUser };
-  const { [developerName]: _developer, ...others } = input.Logins;
+  const others = new Map([...input.Logins].filter(([key]) => key !== developerName));
   const verified = [developerLogin, ...(await verifyAll(ctx, others))];
 
   const registered = ctx.identities.findLinked(developerLogin);

@@ -20,9 +20,20 @@ function randomText(alphabet: string, length: number): string {
   return text;
 }
 
-/** Issues fresh credentials per call and looks them up by access key id. */
+/**
+ * Most credentials remembered at once. Every GetCredentialsForIdentity issues new ones (about 1 KB),
+ * and any web page may call the pool: past this bound the oldest are forgotten (STS then answers
+ * InvalidClientTokenId for them), so a flood cannot exhaust memory.
+ */
+export const MAX_ISSUED_CREDENTIALS = 100_000;
+
+/** Issues fresh credentials per call and looks them up by access key id (the newest {@link MAX_ISSUED_CREDENTIALS}). */
 export class CredentialsStore {
   private readonly byAccessKey = new Map<string, IssuedCredentials>();
+
+  get size(): number {
+    return this.byAccessKey.size;
+  }
 
   issue(identityId: string, roleName: string, expiration: number): IssuedCredentials {
     const credentials: IssuedCredentials = {
@@ -33,6 +44,11 @@ export class CredentialsStore {
       identityId,
       roleName,
     };
+    // A Map iterates in insertion order: its first key is the oldest.
+    if (this.byAccessKey.size >= MAX_ISSUED_CREDENTIALS) {
+      const oldest = this.byAccessKey.keys().next();
+      if (oldest.done !== true) this.byAccessKey.delete(oldest.value);
+    }
     this.byAccessKey.set(credentials.accessKeyId, credentials);
     return credentials;
   }

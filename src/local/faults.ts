@@ -37,6 +37,11 @@ const KINDS: ReadonlySet<string> = new Set<FaultKind>([
   'resourceNotFound',
 ]);
 
+// setTimeout holds at most 2^31-1 ms; a longer delay would fire after 1 ms instead.
+const MAX_DELAY_MS = 2 ** 31 - 1;
+// A century either way keeps the Date header and Expiration real dates (a clock reset to 1970 fits).
+const MAX_SKEW_SECONDS = 100 * 365 * 24 * 3600;
+
 interface Pending extends ActiveFault {
   readonly op: string;
   remaining: number;
@@ -55,9 +60,13 @@ export class FaultQueue {
       throw new TypeError('"times" must be a positive integer or Infinity');
     }
     const delayMs = spec.delayMs ?? 0;
-    if (!Number.isFinite(delayMs) || delayMs < 0) throw new TypeError('"delayMs" must be a non-negative number');
+    if (typeof delayMs !== 'number' || !(delayMs >= 0 && delayMs <= MAX_DELAY_MS)) {
+      throw new TypeError(`"delayMs" must be a number of milliseconds from 0 to ${MAX_DELAY_MS}`);
+    }
     const skewSeconds = spec.skewSeconds ?? 0;
-    if (!Number.isFinite(skewSeconds)) throw new TypeError('"skewSeconds" must be a finite number');
+    if (typeof skewSeconds !== 'number' || !(Math.abs(skewSeconds) <= MAX_SKEW_SECONDS)) {
+      throw new TypeError(`"skewSeconds" must be a number of seconds within ±${MAX_SKEW_SECONDS} (a century)`);
+    }
     this.pending.push({ op: spec.op, kind: spec.kind, remaining: times, delayMs, skewSeconds });
   }
 

@@ -5,6 +5,7 @@ import {
   LOCAL_DEVELOPER_CREDENTIALS,
 } from './local-defaults';
 import { checkClock, checkPort } from './option-checks';
+import type { ServerGuardOptions } from './server-guards';
 
 /** An OpenID Connect provider: tokens are checked against the issuer's JWKS, `iss`, `aud`, `exp` and `nbf`. */
 export interface OidcProviderConfig {
@@ -32,8 +33,8 @@ export interface DeveloperCredentials {
   readonly secretAccessKey: string;
 }
 
-/** Options of {@link startLocalIdentityPool}. */
-export interface LocalIdentityPoolOptions {
+/** Options of {@link startLocalIdentityPool}; the server guards (timeouts, allowed hosts) are described on {@link ServerGuardOptions}. */
+export interface LocalIdentityPoolOptions extends ServerGuardOptions {
   /** Port on 127.0.0.1; default 0 (an ephemeral port). */
   readonly port?: number;
   /** Region; default the prefix of `identityPoolId`, else `us-east-1`. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  accessDenied,
   CognitoError,
   identityNotFound,
   identityPoolNotFound,
@@ -28,6 +29,7 @@ import { authorizeDeveloperRequest } from './developer-auth';
 import type { ActiveFault, FaultQueue } from './faults';
 import { MAX_BODY_BYTES } from './local-defaults';
 import { readBody } from './read-body';
+import { requestUrl } from './server-guards';
 import type { SignedRequest } from './sigv4-verifier';
 import type { StatsRecorder } from './stats';
 import { handleSts, stsAction, stsError, type StsResponse } from './sts-handler';
@@ -42,14 +44,23 @@ const JSON_CONTENT_TYPES = new Set(['application/x-amz-json-1.1', 'application/x
 
 type Operation = (ctx: OperationContext, input: Record<string, unknown>, skewSeconds: number) => Promise<object>;
 
-const OPERATIONS: Readonly<Record<string, Operation>> = {
-  GetId: (ctx, input) => getId(ctx, parseGetIdInput(input)),
-  GetCredentialsForIdentity: (ctx, input, skew) =>
-    getCredentialsForIdentity(ctx, parseGetCredentialsForIdentityInput(input), skew),
-  GetOpenIdToken: (ctx, input) => getOpenIdToken(ctx, parseGetOpenIdTokenInput(input)),
-  GetOpenIdTokenForDeveloperIdentity: (ctx, input) =>
-    getOpenIdTokenForDeveloperIdentity(ctx, parseGetOpenIdTokenForDeveloperIdentityInput(input)),
-};
+// A Map, not an object: the name comes from X-Amz-Target, and `constructor` or `toString`
+// must find nothing rather than a function of Object.prototype.
+const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operation>([
+  ['GetId', (ctx, input) => getId(ctx, parseGetIdInput(input))],
+  [
+    'GetCredentialsForIdentity',
+    (ctx, input, skew) => getCredentialsForIdentity(ctx, parseGetCredentialsForIdentityInput(input), skew),
+  ],
+  ['GetOpenIdToken', (ctx, input) => getOpenIdToken(ctx, parseGetOpenIdTokenInput(input))],
+  [
+    'GetOpenIdTokenForDeveloperIdentity',
+    (ctx, input) => getOpenIdTokenForDeveloperIdentity(ctx, parseGetOpenIdTokenForDeveloperIdentityInput(input)),
+  ],
+]);
+
+const STS_ACTIONS: ReadonlySet<string> = new Set(['GetCallerIdentity']);
+const UNKNOWN = 'Unknown';
 
 interface Route {
   readonly service: 'cognito' | 'sts';
@@ -62,6 +73,7 @@ interface Reply {
   readonly body: string;
   readonly headers?: Record<string, string>;
   readonly errorName?: string;
+  readonly noCors?: boolean;
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
@@ -72,12 +84,14 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 function routeOf(req: IncomingMessage): Route {
   const target = headerValue(req, 'x-amz-target');
   if (target !== undefined) {
-    return { service: 'cognito', op: target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) || 'Unknown' : 'Unknown' };
+    // Names the pool does not serve are counted (and matched by faults) as `Unknown`, so request text never keys anything.
+    const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    return { service: 'cognito', op: OPERATIONS.has(name) ? name : UNKNOWN };
   }
   const contentType = headerValue(req, 'content-type')?.split(';')[0]?.trim().toLowerCase();
   const scopedToSts = /Credential=[^/]+\/\d{8}\/[^/]+\/sts\//.test(headerValue(req, 'authorization') ?? '');
-  if (contentType === 'application/x-www-form-urlencoded' || scopedToSts) return { service: 'sts', op: 'Unknown' };
-  return { service: 'cognito', op: 'Unknown' };
+  if (contentType === 'application/x-www-form-urlencoded' || scopedToSts) return { service: 'sts', op: UNKNOWN };
+  return { service: 'cognito', op: UNKNOWN };
 }
 
 function cognitoReply(error: CognitoError): Reply {
@@ -117,8 +131,10 @@ function cognitoFaultError(fault: ActiveFault, body: string, identityPoolId: str
       } catch {
         // a malformed body still gets the injected answer
       }
-      if (typeof input.IdentityId === 'string') return identityNotFound(input.IdentityId);
-      return identityPoolNotFound(typeof input.IdentityPoolId === 'string' ? input.IdentityPoolId : identityPoolId);
+      const identityId = Object.hasOwn(input, 'IdentityId') ? input.IdentityId : undefined;
+      const poolId = Object.hasOwn(input, 'IdentityPoolId') ? input.IdentityPoolId : undefined;
+      if (typeof identityId === 'string') return identityNotFound(identityId);
+      return identityPoolNotFound(typeof poolId === 'string' ? poolId : identityPoolId);
     }
     default:
       return undefined;
@@ -165,8 +181,22 @@ export class IdentityPoolServer {
     });
   };
 
+  /** Answers a request whose Host is not loopback (DNS rebinding): 403 in the shape its service uses. */
+  readonly refuseHost = (req: IncomingMessage, res: ServerResponse): void => {
+    const message = 'The Host header does not name this local endpoint.';
+    const reply =
+      routeOf(req).service === 'sts' ? stsReply(stsError(403, 'AccessDenied', message)) : cognitoReply(accessDenied(message));
+    // No CORS headers: a page that reached us through a rebound name must not read the answer.
+    this.send(res, { ...reply, noCors: true }, 0);
+  };
+
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { ctx, stats, faults } = this.deps;
+    const url = requestUrl(req.url);
+    if (url === undefined) {
+      this.send(res, cognitoReply(serializationError('The request target is not a valid URL.')), 0);
+      return;
+    }
     if (req.method === 'OPTIONS') {
       // CORS preflight: answered, not counted as an operation.
       res.writeHead(204, {
@@ -178,7 +208,7 @@ export class IdentityPoolServer {
       res.end();
       return;
     }
-    if (req.method === 'GET' && new URL(req.url ?? '/', 'http://localhost').pathname === '/.well-known/jwks_uri') {
+    if (req.method === 'GET' && url.pathname === '/.well-known/jwks_uri') {
       this.send(res, { status: 200, contentType: 'application/json', body: JSON.stringify(await this.deps.jwks()) }, 0);
       return;
     }
@@ -187,8 +217,8 @@ export class IdentityPoolServer {
     const read = await readBody(req, MAX_BODY_BYTES);
     if (read.kind === 'aborted') return;
     const body = read.kind === 'ok' ? read.body : '';
-    const op =
-      route.service === 'sts' && read.kind === 'ok' ? (stsAction(body) ?? 'Unknown') : route.op;
+    const action = route.service === 'sts' && read.kind === 'ok' ? stsAction(body) : undefined;
+    const op = action !== undefined && STS_ACTIONS.has(action) ? action : route.op;
     const end = stats.begin(op);
     res.on('close', end);
 
@@ -225,7 +255,7 @@ export class IdentityPoolServer {
 
     const signed: SignedRequest = { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body };
     if (route.service === 'sts') {
-      recordAndSend(stsReply(await handleSts(signed, ctx.credentials, ctx.settings.now())), skewSeconds);
+      recordAndSend(stsReply(await handleSts(signed, ctx.credentials, ctx.settings.region, ctx.settings.now())), skewSeconds);
       return;
     }
     recordAndSend(await this.cognito(req, op, signed, skewSeconds), skewSeconds);
@@ -234,7 +264,7 @@ export class IdentityPoolServer {
   private async cognito(req: IncomingMessage, op: string, signed: SignedRequest, skewSeconds: number): Promise<Reply> {
     const { ctx } = this.deps;
     try {
-      const operation = OPERATIONS[op];
+      const operation = OPERATIONS.get(op);
       const contentType = headerValue(req, 'content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
       if (req.method !== 'POST' || operation === undefined || !JSON_CONTENT_TYPES.has(contentType)) {
         throw unknownOperation();
@@ -270,7 +300,7 @@ export class IdentityPoolServer {
     if (res.destroyed || res.headersSent) return;
     const date = new Date(this.deps.ctx.settings.now() + skewSeconds * 1000);
     res.writeHead(reply.status, {
-      ...CORS_HEADERS,
+      ...(reply.noCors === true ? {} : CORS_HEADERS),
       ...reply.headers,
       'Content-Type': reply.contentType,
       'Content-Length': Buffer.byteLength(reply.body),

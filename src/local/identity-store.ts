@@ -1,4 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { CognitoError } from './cognito-errors';
+
+/**
+ * Most identities one pool holds. Guests get an identity per GetId and any web page may call the
+ * pool, so past this bound GetId answers LimitExceededException (an error Cognito's GetId has)
+ * rather than let a flood exhaust memory. Forgetting identities makes room again.
+ */
+export const MAX_IDENTITIES = 100_000;
 
 /** One identity of the pool and the logins (provider → subject) linked to it. */
 export interface StoredIdentity {
@@ -26,7 +34,14 @@ export class IdentityStore {
 
   constructor(private readonly region: string) {}
 
+  get size(): number {
+    return this.identities.size;
+  }
+
   create(now: number): StoredIdentity {
+    if (this.identities.size >= MAX_IDENTITIES) {
+      throw new CognitoError('LimitExceededException', 'The number of identities in this identity pool has reached its limit.');
+    }
     const identity: StoredIdentity = { id: `${this.region}:${randomUUID()}`, logins: new Map(), createdAt: now };
     this.identities.set(identity.id, identity);
     return identity;

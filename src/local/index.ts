@@ -23,5 +23,6 @@ export type {
   ProviderConfig,
 } from './identity-pool-options';
 export type { FaultKind, FaultSpec } from './faults';
+export type { ServerGuardOptions } from './server-guards';
 export type { LocalPoolStats } from './stats';
 export type { LocalOidcIssuer, LocalOidcIssuerOptions, MintClaims, MintOptions } from './oidc-issuer';

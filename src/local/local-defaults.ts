@@ -28,3 +28,9 @@ export const LOCAL_ACCOUNT_ID = '000000000000';
 
 /** Largest request body the local pool reads (Cognito rejects larger ones too). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Role the pool grants authenticated identities (the only role their CustomRoleArn may name). */
+export const LOCAL_AUTHENTICATED_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/Cognito_idpoolAuth_Role`;
+
+/** Role the pool grants guests (the only role their CustomRoleArn may name). */
+export const LOCAL_UNAUTHENTICATED_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/Cognito_idpoolUnauth_Role`;

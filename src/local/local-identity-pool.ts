@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import { CredentialsStore } from './credentials-store';
 import { FaultQueue, type FaultSpec } from './faults';
 import { resolveIdentityPoolOptions, type LocalIdentityPoolOptions } from './identity-pool-options';
@@ -7,6 +6,7 @@ import { IdentityStore } from './identity-store';
 import { LoginVerifier } from './login-verifier';
 import { closeServer, listenOnLoopback } from './loopback-server';
 import { PoolTokenSigner } from './pool-token-signer';
+import { createGuardedServer, resolveServerGuards } from './server-guards';
 import { StatsRecorder, type LocalPoolStats } from './stats';
 
 /** A running local identity pool. */
@@ -57,6 +57,7 @@ export interface LocalIdentityPool {
  */
 export async function startLocalIdentityPool(options: LocalIdentityPoolOptions = {}): Promise<LocalIdentityPool> {
   const settings = resolveIdentityPoolOptions(options);
+  const guards = resolveServerGuards(options);
   const poolTokens = await PoolTokenSigner.create(settings.region, settings.identityPoolId, settings.now);
   const identities = new IdentityStore(settings.region);
   const stats = new StatsRecorder();
@@ -73,7 +74,7 @@ export async function startLocalIdentityPool(options: LocalIdentityPoolOptions =
     faults,
     jwks: () => poolTokens.jwks(),
   });
-  const server = createServer({ keepAliveTimeout: 5000 }, handler.handle);
+  const server = createGuardedServer(guards, handler.handle, handler.refuseHost);
   const port = await listenOnLoopback(server, settings.port);
 
   return {

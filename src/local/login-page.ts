@@ -14,12 +14,19 @@ const escapeHtml = (text: string): string =>
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
 
-/** Reads and checks the authorize parameters; the redirect must be an absolute http(s) URL. */
-export function readAuthorizeParams(params: URLSearchParams): AuthorizeParams | string {
+/**
+ * Reads and checks the authorize parameters. The redirect must be an absolute http(s) URL that
+ * `isAllowedRedirect` accepts: the id token travels in it, so a redirect elsewhere hands it away.
+ */
+export function readAuthorizeParams(
+  params: URLSearchParams,
+  isAllowedRedirect: (url: string) => boolean,
+): AuthorizeParams | string {
   const redirectUri = params.get('redirect_uri');
   if (redirectUri === null || !URL.canParse(redirectUri)) return 'redirect_uri must be an absolute URL';
   const protocol = new URL(redirectUri).protocol;
   if (protocol !== 'http:' && protocol !== 'https:') return 'redirect_uri must be an http or https URL';
+  if (!isAllowedRedirect(redirectUri)) return 'redirect_uri must name a loopback host or one of "allowedHosts"';
   const optional = (name: string, key: keyof AuthorizeParams): Partial<AuthorizeParams> => {
     const value = params.get(name);
     return value === null ? {} : { [key]: value };

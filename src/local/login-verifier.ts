@@ -3,6 +3,7 @@ import { compactVerify, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, ty
 import { externalServiceError, invalidLoginToken, unsupportedProvider } from './cognito-errors';
 import type { OidcProviderConfig, ProviderConfig } from './identity-pool-options';
 import type { VerifiedLogin } from './identity-store';
+import { audiencesOf } from './jwt-audiences';
 import { COGNITO_LOGINS_KEY } from './local-defaults';
 import type { PoolTokenSigner } from './pool-token-signer';
 
@@ -62,10 +63,9 @@ export class LoginVerifier {
       throw invalidLoginToken("Couldn't verify signed token.");
     }
 
-    if (payload.aud === undefined) throw invalidLoginToken('Missing a required claim: aud');
+    const audiences = audiencesOf(payload);
     if (config.audience !== undefined) {
       const allowed = typeof config.audience === 'string' ? [config.audience] : config.audience;
-      const audiences = typeof payload.aud === 'string' ? [payload.aud] : payload.aud;
       if (!audiences.some((aud) => allowed.includes(aud))) throw invalidLoginToken('Incorrect token audience.');
     }
     if (typeof payload.exp !== 'number') throw invalidLoginToken('Missing a required claim: exp');

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SignJWT, type JWTPayload } from 'jose';
 import { checkClock, checkPort } from './option-checks';
 import { IssuerKeyRing } from './issuer-key-ring';
@@ -7,9 +7,10 @@ import { LOCAL_CLIENT_ID } from './local-defaults';
 import { implicitRedirect, readAuthorizeParams, renderErrorPage, renderLoginPage } from './login-page';
 import { closeServer, listenOnLoopback } from './loopback-server';
 import { readBody } from './read-body';
+import { createGuardedServer, isAllowedUrl, requestUrl, resolveServerGuards, type ServerGuardOptions } from './server-guards';
 
-/** Options of {@link startLocalOidcIssuer}. */
-export interface LocalOidcIssuerOptions {
+/** Options of {@link startLocalOidcIssuer}; the server guards (timeouts, allowed hosts) are described on {@link ServerGuardOptions}. */
+export interface LocalOidcIssuerOptions extends ServerGuardOptions {
   /** Port on 127.0.0.1; default 0 (an ephemeral port). */
   readonly port?: number;
   /** Default `aud` of minted tokens; default {@link LOCAL_CLIENT_ID}. */
@@ -71,13 +72,15 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
     'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
-    'Access-Control-Allow-Origin': '*',
   });
   res.end(body);
 }
 
-const sendJson = (res: ServerResponse, status: number, value: unknown): void =>
-  send(res, status, 'application/json', JSON.stringify(value));
+const sendJson = (res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void =>
+  send(res, status, 'application/json', JSON.stringify(value), headers);
+
+// Discovery and JWKS are public: any page may read them, as with a real issuer.
+const PUBLIC_CORS = { 'Access-Control-Allow-Origin': '*' };
 
 /**
  * Starts an OpenID Connect issuer on 127.0.0.1: discovery document, JWKS,
@@ -103,6 +106,7 @@ export async function startLocalOidcIssuer(options: LocalOidcIssuerOptions = {})
     throw new TypeError('"audience" must be a non-empty string');
   }
   const audience = options.audience ?? LOCAL_CLIENT_ID;
+  const guards = resolveServerGuards(options);
   const keys = await IssuerKeyRing.create();
   let issuer = '';
 
@@ -123,16 +127,18 @@ export async function startLocalOidcIssuer(options: LocalOidcIssuerOptions = {})
     return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
   };
 
+  const isAllowedRedirect = (target: string): boolean => isAllowedUrl(target, guards.allowedHosts);
+
   const authorize = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     if (req.method === 'GET') {
-      const params = readAuthorizeParams(url.searchParams);
+      const params = readAuthorizeParams(url.searchParams, isAllowedRedirect);
       if (typeof params === 'string') return send(res, 400, 'text/html; charset=utf-8', renderErrorPage(params));
       return send(res, 200, 'text/html; charset=utf-8', renderLoginPage(params, issuer));
     }
     const read = await readBody(req, MAX_FORM_BYTES);
     if (read.kind !== 'ok') return send(res, 413, 'text/html; charset=utf-8', renderErrorPage('Form too large'));
     const form = new URLSearchParams(read.body);
-    const params = readAuthorizeParams(form);
+    const params = readAuthorizeParams(form, isAllowedRedirect);
     if (typeof params === 'string') return send(res, 400, 'text/html; charset=utf-8', renderErrorPage(params));
     const username = form.get('username')?.trim() ?? '';
     if (username === '') {
@@ -152,23 +158,39 @@ export async function startLocalOidcIssuer(options: LocalOidcIssuerOptions = {})
   };
 
   // Dev-only: mint a token over HTTP (used by the CLI and curl).
-  const mintRoute = async (res: ServerResponse, url: URL): Promise<void> => {
+  const mintRoute = async (res: ServerResponse, url: URL, cors: Record<string, string>): Promise<void> => {
     const sub = url.searchParams.get('sub') ?? undefined;
     const expiresInText = url.searchParams.get('expiresIn');
     const expiresIn = expiresInText === null ? undefined : Number(expiresInText);
     if (expiresIn !== undefined && !Number.isFinite(expiresIn)) {
-      return sendJson(res, 400, { error: 'invalid_request', error_description: 'expiresIn must be a number of seconds' });
+      return sendJson(res, 400, { error: 'invalid_request', error_description: 'expiresIn must be a number of seconds' }, cors);
     }
     const aud = url.searchParams.get('aud') ?? undefined;
     const idToken = await mintToken(sub === undefined ? {} : { sub }, {
       ...(expiresIn === undefined ? {} : { expiresIn }),
       ...(aud === undefined ? {} : { audience: aud }),
     });
-    sendJson(res, 200, { id_token: idToken });
+    sendJson(res, 200, { id_token: idToken }, cors);
   };
 
-  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  // A page reaching the issuer through a rebound DNS name must not mint tokens or read the login page.
+  const refuseHost = (_req: IncomingMessage, res: ServerResponse): void => {
+    res.writeHead(403, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify({ error: 'access_denied', error_description: 'The Host header does not name this local issuer.' }));
+  };
+
+  const server = createGuardedServer(guards, (req, res) => {
+    const url = requestUrl(req.url);
+    if (url === undefined) {
+      sendJson(res, 400, { error: 'invalid_request', error_description: 'The request target is not a valid URL.' });
+      return;
+    }
+    // The issuer signs in anyone, so a page from elsewhere (any Origin but loopback or an allowed host,
+    // `null` included) must not mint, sign in (login CSRF) or read what /mint and /authorize answer.
+    const origin = req.headers.origin;
+    const foreignOrigin = origin !== undefined && !isAllowedUrl(origin, guards.allowedHosts);
+    const pageCors: Record<string, string> =
+      origin === undefined || foreignOrigin ? {} : { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
     const route = async (): Promise<void> => {
       if (req.method === 'GET' && url.pathname === '/.well-known/openid-configuration') {
         return sendJson(res, 200, {
@@ -181,17 +203,21 @@ export async function startLocalOidcIssuer(options: LocalOidcIssuerOptions = {})
           id_token_signing_alg_values_supported: ['RS256'],
           scopes_supported: ['openid', 'profile'],
           claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'name', 'preferred_username'],
-        });
+        }, PUBLIC_CORS);
       }
-      if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') return sendJson(res, 200, keys.jwks());
+      if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') return sendJson(res, 200, keys.jwks(), PUBLIC_CORS);
+      const pageRoute = url.pathname === '/authorize' || url.pathname === '/mint';
+      if (pageRoute && foreignOrigin) {
+        return sendJson(res, 403, { error: 'access_denied', error_description: 'Requests from this origin are not accepted.' });
+      }
       if ((req.method === 'GET' || req.method === 'POST') && url.pathname === '/authorize') return authorize(req, res, url);
-      if (req.method === 'GET' && url.pathname === '/mint') return mintRoute(res, url);
+      if (req.method === 'GET' && url.pathname === '/mint') return mintRoute(res, url, pageCors);
       sendJson(res, 404, { error: 'not_found' });
     };
     route().catch(() => {
       if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
     });
-  });
+  }, refuseHost);
   const boundPort = await listenOnLoopback(server, port);
   issuer = `http://127.0.0.1:${boundPort}`;
 

@@ -1,5 +1,6 @@
 import { SignJWT, compactVerify, decodeJwt, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { invalidLoginToken } from './cognito-errors';
+import { audiencesOf } from './jwt-audiences';
 import { COGNITO_TOKEN_ISSUER } from './local-defaults';
 
 export interface PoolTokenClaims {
@@ -55,8 +56,7 @@ export class PoolTokenSigner {
     } catch {
       throw invalidLoginToken("Couldn't verify signed token.");
     }
-    const audiences = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
-    if (!audiences.includes(this.identityPoolId)) throw invalidLoginToken('Incorrect token audience.');
+    if (!audiencesOf(payload).includes(this.identityPoolId)) throw invalidLoginToken('Incorrect token audience.');
     if (typeof payload.exp !== 'number') throw invalidLoginToken('Missing a required claim: exp');
     const nowSeconds = Math.floor(this.now() / 1000);
     if (nowSeconds >= payload.exp) throw invalidLoginToken(`Token expired: ${nowSeconds} >= ${payload.exp}`);

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest, QueryParameterBag, SourceData } from '@smithy/types';
+import { requestUrl } from './server-guards';
 
 /** The parts of an incoming request that a SigV4 signature covers. */
 export interface SignedRequest {
@@ -42,7 +43,9 @@ const AUTH_PATTERN =
   /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;_.-]+),\s*Signature=([0-9a-f]{64})$/;
 const AMZ_DATE_PATTERN = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
+// Header names come from the request (SignedHeaders): only own entries count, never Object.prototype's.
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  if (!Object.hasOwn(headers, name)) return undefined;
   const value = headers[name];
   return Array.isArray(value) ? value.join(',') : value;
 }
@@ -101,30 +104,36 @@ export function signingTimeProblem(authorization: SigV4Authorization, now: numbe
   return undefined;
 }
 
+/** Headers every signature must cover: the host (else it could be replayed to any host) and the signing time. */
+const REQUIRED_SIGNED_HEADERS = ['host', 'x-amz-date'];
+
 /**
  * Recomputes the signature with the secret the server knows and compares it
- * with the one sent. The body must hash to any x-amz-content-sha256 it claims.
+ * with the one sent. The signature must cover `host` and `x-amz-date`, and the
+ * body must hash to any x-amz-content-sha256 it claims (`UNSIGNED-PAYLOAD` is refused).
  */
 export async function signatureMatches(
   request: SignedRequest,
   authorization: SigV4Authorization,
   secretAccessKey: string,
 ): Promise<boolean> {
+  if (!REQUIRED_SIGNED_HEADERS.every((name) => authorization.signedHeaders.includes(name))) return false;
   const claimedHash = header(request.headers, 'x-amz-content-sha256');
-  if (claimedHash !== undefined && claimedHash !== 'UNSIGNED-PAYLOAD') {
+  if (claimedHash !== undefined) {
     const actual = new Sha256();
     actual.update(request.body);
     if (Buffer.from(await actual.digest()).toString('hex') !== claimedHash) return false;
   }
 
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const name of authorization.signedHeaders) {
     const value = header(request.headers, name);
     if (value === undefined) return false;
     headers[name] = value;
   }
-  const url = new URL(request.url, 'http://localhost');
-  const query: QueryParameterBag = {};
+  const url = requestUrl(request.url);
+  if (url === undefined) return false;
+  const query: QueryParameterBag = Object.create(null) as QueryParameterBag;
   for (const key of new Set(url.searchParams.keys())) {
     const values = url.searchParams.getAll(key);
     query[key] = values.length === 1 ? (values[0] as string) : values;

@@ -10,23 +10,28 @@ export interface LocalPoolStats {
   readonly maxInFlight: Record<string, number>;
 }
 
-const bump = (counts: Record<string, number>, key: string, by = 1): number => {
-  const next = (counts[key] ?? 0) + by;
-  counts[key] = next;
+// Keyed by Maps: operation names come from requests, and a plain object would let `__proto__`
+// or `constructor` reach Object.prototype or turn a counter into a string.
+const bump = (counts: Map<string, number>, key: string, by = 1): number => {
+  const next = (counts.get(key) ?? 0) + by;
+  counts.set(key, next);
   return next;
 };
 
+// Object.fromEntries defines own data properties, so a `__proto__` key stays a plain counter.
+const plain = (counts: ReadonlyMap<string, number>): Record<string, number> => Object.fromEntries(counts);
+
 export class StatsRecorder {
-  private requests: Record<string, number> = {};
-  private errors: Record<string, Record<string, number>> = {};
-  private maxInFlight: Record<string, number> = {};
-  private inFlight: Record<string, number> = {};
+  private requests = new Map<string, number>();
+  private errors = new Map<string, Map<string, number>>();
+  private maxInFlight = new Map<string, number>();
+  private inFlight = new Map<string, number>();
 
   /** Counts a request and marks it in flight; call the returned function once when it is answered. */
   begin(op: string): () => void {
     bump(this.requests, op);
     const current = bump(this.inFlight, op);
-    if (current > (this.maxInFlight[op] ?? 0)) this.maxInFlight[op] = current;
+    if (current > (this.maxInFlight.get(op) ?? 0)) this.maxInFlight.set(op, current);
     let ended = false;
     return () => {
       if (ended) return;
@@ -36,23 +41,28 @@ export class StatsRecorder {
   }
 
   error(op: string, name: string): void {
-    bump((this.errors[op] ??= {}), name);
+    let byName = this.errors.get(op);
+    if (byName === undefined) {
+      byName = new Map();
+      this.errors.set(op, byName);
+    }
+    bump(byName, name);
   }
 
   snapshot(): LocalPoolStats {
-    return structuredClone({
-      requests: this.requests,
-      errors: this.errors,
-      inFlight: this.inFlight,
-      maxInFlight: this.maxInFlight,
-    });
+    return {
+      requests: plain(this.requests),
+      errors: Object.fromEntries([...this.errors].map(([op, byName]) => [op, plain(byName)])),
+      inFlight: plain(this.inFlight),
+      maxInFlight: plain(this.maxInFlight),
+    };
   }
 
   /** Zeroes the counters; requests still in flight stay counted in `inFlight` (and so in `maxInFlight`). */
   reset(): void {
-    this.requests = {};
-    this.errors = {};
-    this.inFlight = Object.fromEntries(Object.entries(this.inFlight).filter(([, n]) => n > 0));
-    this.maxInFlight = { ...this.inFlight };
+    this.requests = new Map();
+    this.errors = new Map();
+    this.inFlight = new Map([...this.inFlight].filter(([, n]) => n > 0));
+    this.maxInFlight = new Map(this.inFlight);
   }
 }

@@ -45,7 +45,12 @@ function roleId(roleName: string): string {
  * STS GetCallerIdentity for credentials this pool issued: the SigV4 signature
  * is recomputed from the issued secret, and the credentials must not have expired.
  */
-export async function handleSts(request: SignedRequest, credentials: CredentialsStore, now: number): Promise<StsResponse> {
+export async function handleSts(
+  request: SignedRequest,
+  credentials: CredentialsStore,
+  region: string,
+  now: number,
+): Promise<StsResponse> {
   const parsed = parseAuthorization(request.headers);
   if (parsed.kind === 'missing') return stsError(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
   if (parsed.kind === 'malformed') return stsError(400, 'IncompleteSignature', parsed.message);
@@ -59,6 +64,9 @@ export async function handleSts(request: SignedRequest, credentials: Credentials
   }
   if (auth.service !== 'sts') {
     return stsError(403, 'SignatureDoesNotMatch', "Credential should be scoped to correct service: 'sts'. ");
+  }
+  if (auth.region !== region) {
+    return stsError(403, 'SignatureDoesNotMatch', `Credential should be scoped to a valid region, not '${auth.region}'. `);
   }
   const timeProblem = signingTimeProblem(auth, now);
   if (timeProblem !== undefined) return stsError(403, 'SignatureDoesNotMatch', timeProblem);

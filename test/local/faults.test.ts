@@ -31,9 +31,9 @@ async function signedIn(sub: string) {
   return { IdentityId: IdentityId as string, Logins };
 }
 
-/** Polls the pool's stats until `check` holds (bounded). */
+/** Polls the pool's stats until `check` holds (a generous bound: 1,000 polls, 10 s or more). */
 async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 1_000 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(check()).toBe(true);
 }
 

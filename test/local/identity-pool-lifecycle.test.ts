@@ -42,7 +42,7 @@ describe('close()', () => {
     await cognito.send(new GetIdCommand({ IdentityPoolId: pool.identityPoolId })); // leaves a keep-alive socket open
     pool.injectFault({ op: 'GetId', kind: 'latency', delayMs: 60_000 });
     const held = rejectionOf(cognito.send(new GetIdCommand({ IdentityPoolId: pool.identityPoolId })));
-    for (let i = 0; i < 100 && pool.stats().inFlight.GetId !== 1; i += 1) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 1_000 && pool.stats().inFlight.GetId !== 1; i += 1) await new Promise((r) => setTimeout(r, 10));
     expect(pool.stats().inFlight.GetId).toBe(1);
 
     await pool.close();
