@@ -1,4 +1,4 @@
-import { AuthError, type AuthErrorCode } from './auth-error';
+import { AuthError, type AuthErrorCode, type AuthErrorOptions } from './auth-error';
 
 /** The login token was rejected, or the identity may not use the given logins. */
 export class NotAuthorizedException extends AuthError {
@@ -75,9 +75,49 @@ export class TokenRefreshException extends AuthError {
   static override readonly code: AuthErrorCode = 'TokenRefreshException';
 }
 
-/** The storage adapter failed to read or write the session. */
+/** The storage call that failed: a `KeyValueStorage` method, or a lease's `release()` (`'releaseLease'`). */
+export type StorageOperation =
+  | 'getItem'
+  | 'setItem'
+  | 'removeItem'
+  | 'subscribe'
+  | 'tryAcquireLease'
+  | 'releaseLease'
+  | 'close';
+
+/**
+ * Why a storage call failed: `tooLarge` (the value cannot fit, e.g. a cookie over 4 KB),
+ * `quotaExceeded` (the store is full), `tampered` (the stored data is ambiguous or forged, e.g.
+ * two cookies with one name), `corrupt` (the store's own data cannot be read, e.g. a file that
+ * is not JSON), `unavailable` (the store cannot be reached: I/O, network, lock timeout) or
+ * `failed` (anything else).
+ */
+export type StorageErrorReason = 'tooLarge' | 'quotaExceeded' | 'tampered' | 'corrupt' | 'unavailable' | 'failed';
+
+/** Options of {@link StorageError}: where it failed, besides the usual `cause`. */
+export interface StorageErrorOptions extends AuthErrorOptions {
+  /** `'memory' | 'web' | 'cookie' | 'file' | 'redis'` for idpool's adapters; any name for others. */
+  adapter?: string;
+  operation?: StorageOperation;
+  reason?: StorageErrorReason;
+}
+
+/**
+ * The storage adapter failed to read or write the session. `adapter`, `operation` and `reason`
+ * say where and why; the message and `cause` never hold the record or a token.
+ */
 export class StorageError extends AuthError {
   static override readonly code: AuthErrorCode = 'StorageError';
+  readonly adapter: string | undefined;
+  readonly operation: StorageOperation | undefined;
+  readonly reason: StorageErrorReason | undefined;
+
+  constructor(message: string, options: StorageErrorOptions = {}) {
+    super(message, options);
+    this.adapter = options.adapter;
+    this.operation = options.operation;
+    this.reason = options.reason;
+  }
 }
 
 /** Anything Cognito answered that idpool has no class for; the SDK error is the cause. */

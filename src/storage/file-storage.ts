@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
-import { type FSWatcher, mkdirSync, readFileSync, watch } from 'node:fs';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { type FSWatcher, mkdirSync, watch } from 'node:fs';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { StorageOperation } from '../errors/error-classes';
 import { assertLeaseTtl } from './assert-lease-ttl';
 import { createChangeListeners } from './change-listeners';
-import { errorCode } from './error-code';
 import type { KeyValueStorage, StorageLease } from './key-value-storage';
 import { releaseLeaseFile, tryCreateLeaseFile } from './lease-file';
 import { createLeaseToken } from './lease-token';
+import { readRegularFile, readRegularFileSync, type RegularFileContent } from './read-regular-file';
+import { guardStorage, storageError, toStorageError } from './storage-failure';
 
 /** Options of {@link createFileStorage}. */
 export interface FileStorageOptions {
@@ -28,6 +30,13 @@ export interface FileStorageOptions {
   now?: () => number;
 }
 
+/**
+ * The largest session file read. A session record is at most 512 Ki characters (see
+ * `MAX_RECORD_LENGTH`), typically a few KB; a bigger file is corrupt (read as empty, reported),
+ * and a hostile one cannot make every read load gigabytes.
+ */
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
 interface ChannelMessage {
   idpool: 1;
   key: string;
@@ -44,8 +53,13 @@ interface ChannelMessage {
  * - Writes from this object run one after another; each read-modify-write holds `path + '.lock'`
  *   (created with `wx`, taken over after `lockStaleMs`), so processes and threads writing
  *   different keys do not lose each other's keys.
- * - A missing file reads as empty; a corrupt one reads as empty and is reported to `onError`
- *   (the next write replaces it).
+ * - A missing file reads as empty; a corrupt one (not a JSON object, or over 8 MiB) reads as
+ *   empty and is reported to `onError` as a `StorageError` with `reason: 'corrupt'` (the next
+ *   write replaces it). Anything but a regular file at the path (a FIFO, a device, a directory),
+ *   or at a lock or lease path, is never read: the call rejects with `reason: 'tampered'`.
+ * - Every failure rejects with a `StorageError` (`adapter: 'file'`, the `operation`, the file
+ *   system's error as `cause`); a lock wait past `lockTimeoutMs` has `reason: 'unavailable'`.
+ * - Keys are held in a `Map`: `constructor`, `__proto__` and the like are ordinary keys.
  * - `subscribe` reports this object's own writes, other instances' writes in this process and
  *   its worker threads at once (a `BroadcastChannel` named after the absolute path), and other
  *   processes' writes through `fs.watch` on the directory (keys whose value changed).
@@ -92,50 +106,59 @@ export function createFileStorage(path: string, options: FileStorageOptions = {}
 
   const listeners = createChangeListeners({ onError, onFirst: startFollowing, onLast: stopFollowing });
 
-  function parse(text: string): Record<string, string> {
-    if (text.trim() === '') return {};
+  /** A `Map`, never a plain object: a key such as `constructor` must not find `Object`'s members. */
+  function parse(content: RegularFileContent | null): Map<string, string> {
+    const data = new Map<string, string>();
+    if (content === null) return data;
+    const { text } = content;
+    if (text === undefined) {
+      onError(corrupt(`idpool file storage: ${filePath} is larger than ${MAX_FILE_BYTES} bytes; reading it as empty`));
+      return data;
+    }
+    if (text.trim() === '') return data;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
       // No `cause`: JSON.parse messages quote the file's text, which may hold tokens.
-      onError(new Error(`idpool file storage: ${filePath} is not valid JSON; reading it as empty`));
-      return {};
+      onError(corrupt(`idpool file storage: ${filePath} is not valid JSON; reading it as empty`));
+      return data;
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      onError(new Error(`idpool file storage: ${filePath} does not hold a JSON object; reading it as empty`));
-      return {};
+      onError(corrupt(`idpool file storage: ${filePath} does not hold a JSON object; reading it as empty`));
+      return data;
     }
-    const data: Record<string, string> = {};
+    // JSON.parse makes `__proto__` an own property, so Object.entries sees every stored key.
     for (const [key, value] of Object.entries(parsed)) {
-      if (typeof value === 'string') data[key] = value;
+      if (typeof value === 'string') data.set(key, value);
     }
     return data;
   }
 
-  async function readAll(): Promise<Record<string, string>> {
+  function corrupt(message: string): Error {
+    return storageError(message, { adapter: 'file', operation: 'getItem', reason: 'corrupt' });
+  }
+
+  /** Rejects (`reason: 'tampered'`) when a FIFO, device or directory stands at the path. */
+  async function readAll(operation: StorageOperation): Promise<Map<string, string>> {
+    return parse(await readRegularFile(filePath, MAX_FILE_BYTES, operation));
+  }
+
+  function readAllSync(): Map<string, string> {
     try {
-      return parse(await readFile(filePath, 'utf8'));
+      return parse(readRegularFileSync(filePath, MAX_FILE_BYTES, 'subscribe'));
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') return {};
-      throw error;
+      onError(toStorageError(error, { adapter: 'file', operation: 'subscribe', reason: 'unavailable' }));
+      return new Map();
     }
   }
 
-  function readAllSync(): Record<string, string> {
-    try {
-      return parse(readFileSync(filePath, 'utf8'));
-    } catch (error) {
-      if (errorCode(error) !== 'ENOENT') onError(error);
-      return {};
-    }
-  }
-
-  async function writeAtomically(data: Record<string, string>): Promise<void> {
+  async function writeAtomically(data: Map<string, string>): Promise<void> {
     const temp = join(directory, `.${fileName}.${createLeaseToken()}.tmp`);
     const handle = await open(temp, 'wx', 0o600);
     try {
-      await handle.writeFile(JSON.stringify(data));
+      // Object.fromEntries defines own properties, so a `__proto__` key is written as data.
+      await handle.writeFile(JSON.stringify(Object.fromEntries(data)));
       await handle.sync();
       await handle.close();
       await rename(temp, filePath);
@@ -146,20 +169,26 @@ export function createFileStorage(path: string, options: FileStorageOptions = {}
     }
   }
 
-  async function withLock<T>(work: () => Promise<T>): Promise<T> {
+  async function withLock<T>(operation: 'setItem' | 'removeItem', work: () => Promise<T>): Promise<T> {
     const deadline = now() + lockTimeoutMs;
     let pause = 2;
     for (;;) {
-      const owner = await tryCreateLeaseFile(lockPath, lockStaleMs, now);
+      const owner = await tryCreateLeaseFile(lockPath, lockStaleMs, now, operation);
       if (owner !== null) {
         try {
           return await work();
         } finally {
-          await releaseLeaseFile(lockPath, owner).catch(onError);
+          await releaseLeaseFile(lockPath, owner, operation).catch((error: unknown) =>
+            onError(toStorageError(error, { adapter: 'file', operation, reason: 'unavailable' })),
+          );
         }
       }
       if (now() >= deadline) {
-        throw new Error(`idpool file storage: timed out after ${lockTimeoutMs} ms waiting for ${lockPath}`);
+        throw storageError(`idpool file storage: timed out after ${lockTimeoutMs} ms waiting for ${lockPath}`, {
+          adapter: 'file',
+          operation,
+          reason: 'unavailable',
+        });
       }
       // Referenced on purpose: a pending write must keep the process alive.
       await new Promise((done) => setTimeout(done, pause + Math.random() * pause));
@@ -168,13 +197,17 @@ export function createFileStorage(path: string, options: FileStorageOptions = {}
   }
 
   function mutate(key: string, newValue: string | null): Promise<void> {
+    const operation = newValue === null ? 'removeItem' : 'setItem';
+    const context = { adapter: 'file', operation, key, reason: 'unavailable', ...(newValue === null ? {} : { value: newValue }) } as const;
     const run = writes.then(async () => {
-      await mkdir(directory, { recursive: true, mode: 0o700 });
-      await withLock(async () => {
-        const data = await readAll();
-        if (newValue === null) delete data[key];
-        else data[key] = newValue;
-        await writeAtomically(data);
+      await guardStorage(context, async () => {
+        await mkdir(directory, { recursive: true, mode: 0o700 });
+        await withLock(operation, async () => {
+          const data = await readAll(operation);
+          if (newValue === null) data.delete(key);
+          else data.set(key, newValue);
+          await writeAtomically(data);
+        });
       });
       announce(key, newValue);
     });
@@ -198,7 +231,7 @@ export function createFileStorage(path: string, options: FileStorageOptions = {}
     try {
       openChannel()?.postMessage({ idpool: 1, key, newValue } satisfies ChannelMessage);
     } catch (error) {
-      onError(error);
+      onError(toStorageError(error, { adapter: 'file', operation: newValue === null ? 'removeItem' : 'setItem', key, ...(newValue === null ? {} : { value: newValue }) }));
     }
   }
 
@@ -237,20 +270,20 @@ export function createFileStorage(path: string, options: FileStorageOptions = {}
 
   async function rescan(): Promise<void> {
     if (!known) return;
-    let data: Record<string, string>;
+    let data: Map<string, string>;
     try {
-      data = await readAll();
+      data = await readAll('subscribe');
     } catch (error) {
-      onError(error);
+      onError(toStorageError(error, { adapter: 'file', operation: 'subscribe', reason: 'unavailable' }));
       return;
     }
-    const keys = new Set([...known.keys(), ...Object.keys(data)]);
-    for (const key of keys) follow(key, data[key] ?? null);
+    const keys = new Set([...known.keys(), ...data.keys()]);
+    for (const key of keys) follow(key, data.get(key) ?? null);
   }
 
   function startFollowing(): void {
     if (closed) return;
-    known = new Map(Object.entries(readAllSync()));
+    known = readAllSync();
     openChannel()?.addEventListener('message', onChannelMessage);
     if (!watchEnabled) return;
     try {
@@ -258,9 +291,9 @@ export function createFileStorage(path: string, options: FileStorageOptions = {}
       watcher = watch(directory, { persistent: false }, (_event, changed) => {
         if (changed === null || changed === fileName) scheduleRescan();
       });
-      watcher.on('error', onError);
+      watcher.on('error', (error) => onError(toStorageError(error, { adapter: 'file', operation: 'subscribe', reason: 'unavailable' })));
     } catch (error) {
-      onError(error);
+      onError(toStorageError(error, { adapter: 'file', operation: 'subscribe', reason: 'unavailable' }));
     }
   }
 
@@ -276,7 +309,7 @@ export function createFileStorage(path: string, options: FileStorageOptions = {}
   return {
     async getItem(key) {
       await writes;
-      return (await readAll())[key] ?? null;
+      return guardStorage({ adapter: 'file', operation: 'getItem', key, reason: 'unavailable' }, async () => (await readAll('getItem')).get(key) ?? null);
     },
     setItem(key, value) {
       return mutate(key, value);
@@ -288,13 +321,16 @@ export function createFileStorage(path: string, options: FileStorageOptions = {}
       return listeners.add(listener);
     },
     async tryAcquireLease(key, ttlMs): Promise<StorageLease | null> {
-      assertLeaseTtl(ttlMs);
+      assertLeaseTtl(ttlMs, 'file');
       const leasePath = `${filePath}.${leaseFileName(key)}.lease`;
-      await mkdir(directory, { recursive: true, mode: 0o700 });
-      const owner = await tryCreateLeaseFile(leasePath, ttlMs, now);
+      const owner = await guardStorage({ adapter: 'file', operation: 'tryAcquireLease', key, reason: 'unavailable' }, async () => {
+        await mkdir(directory, { recursive: true, mode: 0o700 });
+        return tryCreateLeaseFile(leasePath, ttlMs, now, 'tryAcquireLease');
+      });
       if (owner === null) return null;
       return {
-        release: () => releaseLeaseFile(leasePath, owner),
+        release: () =>
+          guardStorage({ adapter: 'file', operation: 'releaseLease', key, reason: 'unavailable' }, () => releaseLeaseFile(leasePath, owner, 'releaseLease')),
       };
     },
     async close() {

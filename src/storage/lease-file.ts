@@ -1,7 +1,12 @@
 import type { BigIntStats } from 'node:fs';
 import { link, open, rename, unlink } from 'node:fs/promises';
+import type { StorageOperation } from '../errors/error-classes';
 import { errorCode } from './error-code';
 import { createLeaseToken } from './lease-token';
+import { readRegularFile } from './read-regular-file';
+
+/** A lease record is about 100 bytes; a longer lease file is damaged (judged by its mtime). */
+const MAX_LEASE_FILE_BYTES = 4096;
 
 /** @internal What a lease file holds. Written right after the `wx` create, so it may briefly be empty. */
 interface LeaseFileRecord {
@@ -14,12 +19,12 @@ interface LeaseFileRecord {
  * @internal Creates `path` exclusively (`wx`, mode 0600) as a lease lasting `ttlMs`; takes over an
  * expired one. Resolves the owner token, or `null` when a live lease is there.
  */
-export async function tryCreateLeaseFile(path: string, ttlMs: number, now: () => number): Promise<string | null> {
+export async function tryCreateLeaseFile(path: string, ttlMs: number, now: () => number, operation: StorageOperation): Promise<string | null> {
   const owner = createLeaseToken();
   // Second round only after an expired (or vanished) lease was cleared away.
   for (let round = 0; round < 2; round += 1) {
     if (await createExclusive(path, { owner, expiresAt: now() + ttlMs, pid: process.pid })) return owner;
-    const outcome = await removeFileIf(path, (record, stats) =>
+    const outcome = await removeFileIf(path, operation, (record, stats) =>
       record ? record.expiresAt <= now() : Number(stats.mtimeMs) + ttlMs <= now(),
     );
     if (outcome === 'kept') return null;
@@ -28,8 +33,8 @@ export async function tryCreateLeaseFile(path: string, ttlMs: number, now: () =>
 }
 
 /** @internal Removes the lease at `path` only if `owner` still holds it. */
-export async function releaseLeaseFile(path: string, owner: string): Promise<void> {
-  await removeFileIf(path, (record) => record?.owner === owner);
+export async function releaseLeaseFile(path: string, owner: string, operation: StorageOperation): Promise<void> {
+  await removeFileIf(path, operation, (record) => record?.owner === owner);
 }
 
 async function createExclusive(path: string, record: LeaseFileRecord): Promise<boolean> {
@@ -59,9 +64,10 @@ async function createExclusive(path: string, record: LeaseFileRecord): Promise<b
  */
 async function removeFileIf(
   path: string,
+  operation: StorageOperation,
   shouldRemove: (record: LeaseFileRecord | null, stats: BigIntStats) => boolean,
 ): Promise<'removed' | 'kept' | 'missing'> {
-  const judged = await readLeaseFile(path);
+  const judged = await readLeaseFile(path, operation);
   if (!judged) return 'missing';
   if (!shouldRemove(judged.record, judged.stats)) return 'kept';
 
@@ -72,7 +78,7 @@ async function removeFileIf(
     if (errorCode(error) === 'ENOENT') return 'missing';
     throw error;
   }
-  const moved = await readLeaseFile(aside);
+  const moved = await readLeaseFile(aside, operation);
   if (moved && isSameFile(judged, moved)) {
     await unlink(aside).catch(() => {});
     return 'removed';
@@ -87,21 +93,11 @@ interface JudgedFile {
   stats: BigIntStats;
 }
 
-async function readLeaseFile(path: string): Promise<JudgedFile | null> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return null;
-    throw error;
-  }
-  try {
-    const stats = await handle.stat({ bigint: true });
-    const text = await handle.readFile('utf8');
-    return { record: parseLeaseRecord(text), stats };
-  } finally {
-    await handle.close();
-  }
+/** A FIFO or device at a lease or lock path rejects (`reason: 'tampered'`) instead of blocking. */
+async function readLeaseFile(path: string, operation: StorageOperation): Promise<JudgedFile | null> {
+  const content = await readRegularFile(path, MAX_LEASE_FILE_BYTES, operation);
+  if (content === null) return null;
+  return { record: content.text === undefined ? null : parseLeaseRecord(content.text), stats: content.stats };
 }
 
 function isSameFile(a: JudgedFile, b: JudgedFile): boolean {

@@ -17,7 +17,8 @@ export interface MemoryStorageOptions {
  * `subscribe` reports every `setItem`/`removeItem` made through this same object, synchronously
  * before the write's promise settles, so several engines given one memory storage follow each
  * other. Leases are held in the object too (apart from data keys) and lapse after `ttlMs`.
- * `close()` drops the listeners and keeps the data.
+ * `close()` drops the listeners and keeps the data. A lease TTL that is not a positive number
+ * rejects with a `StorageError` (`adapter: 'memory'`, `operation: 'tryAcquireLease'`).
  *
  * @example
  * ```ts
@@ -31,6 +32,7 @@ export interface MemoryStorageOptions {
  */
 export function createMemoryStorage(options: MemoryStorageOptions = {}): Required<KeyValueStorage> {
   const now = options.now ?? Date.now;
+  // Maps, not objects: a key such as `constructor` or `__proto__` is an ordinary key.
   const values = new Map<string, string>();
   const leases = new Map<string, { owner: string; expiresAt: number }>();
   const listeners = createChangeListeners({ onError: options.onError ?? (() => {}) });
@@ -51,7 +53,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Require
       return listeners.add(listener);
     },
     async tryAcquireLease(key, ttlMs): Promise<StorageLease | null> {
-      assertLeaseTtl(ttlMs);
+      assertLeaseTtl(ttlMs, 'memory');
       const held = leases.get(key);
       if (held && held.expiresAt > now()) return null;
       const owner = createLeaseToken();

@@ -2,6 +2,7 @@ import { assertLeaseTtl } from './assert-lease-ttl';
 import { createChangeListeners } from './change-listeners';
 import type { KeyValueStorage, StorageLease } from './key-value-storage';
 import { createLeaseToken } from './lease-token';
+import { guardStorage, toStorageError } from './storage-failure';
 
 /** A pub/sub listener as node-redis calls it. */
 export type RedisMessageListener = (message: string, channel: string) => void;
@@ -82,6 +83,9 @@ interface ChangeMessage {
  * Leases: `SET keyPrefix + 'lease:' + key <token> NX PX ttlMs`; `release()` runs a Lua
  * compare-and-delete so it never removes a lease someone else took after expiry.
  *
+ * Every failure rejects with a `StorageError` (`adapter: 'redis'`, the `operation`, the client's
+ * error as `cause` unless it quotes the value); `onError` receives `StorageError`s too.
+ *
  * @example
  * ```ts
  * import { createClient } from 'redis';
@@ -116,7 +120,9 @@ export function createRedisStorage(options: RedisStorageOptions): RedisStorage {
   const listeners = createChangeListeners({
     onError,
     onFirst() {
-      if (!closed) void openSubscription().catch(onError);
+      if (!closed) {
+        void openSubscription().catch((error: unknown) => onError(toStorageError(error, { adapter: 'redis', operation: 'subscribe', reason: 'unavailable' })));
+      }
     },
   });
 
@@ -125,7 +131,7 @@ export function createRedisStorage(options: RedisStorageOptions): RedisStorage {
     try {
       change = parseChange(message);
     } catch (error) {
-      onError(error);
+      onError(toStorageError(error, { adapter: 'redis', operation: 'subscribe' }));
       return;
     }
     if (!change.key.startsWith(keyPrefix)) return;
@@ -139,7 +145,7 @@ export function createRedisStorage(options: RedisStorageOptions): RedisStorage {
         const connection = client.duplicate();
         ownConnection = connection;
         // An 'error' event without a listener would crash the process.
-        connection.on?.('error', onError);
+        connection.on?.('error', (error) => onError(toStorageError(error, { adapter: 'redis', operation: 'subscribe', reason: 'unavailable' })));
         await connection.connect();
         subscriber = connection;
       }
@@ -149,23 +155,30 @@ export function createRedisStorage(options: RedisStorageOptions): RedisStorage {
   }
 
   async function announce(key: string, newValue: string | null): Promise<void> {
+    const message = JSON.stringify({ key, newValue } satisfies ChangeMessage);
     try {
-      await client.publish(channel, JSON.stringify({ key, newValue } satisfies ChangeMessage));
+      await client.publish(channel, message);
     } catch (error) {
-      onError(error);
+      onError(toStorageError(error, { adapter: 'redis', operation: newValue === null ? 'removeItem' : 'setItem', key, value: message }));
     }
   }
 
   return {
-    async getItem(key) {
-      return client.get(keyPrefix + key);
+    getItem(key) {
+      return guardStorage({ adapter: 'redis', operation: 'getItem', key, reason: 'unavailable' }, async () => {
+        const value: unknown = await client.get(keyPrefix + key);
+        // Only strings are values; anything else a client or proxy returns counts as absent.
+        return typeof value === 'string' ? value : null;
+      });
     },
     async setItem(key, value) {
-      await client.set(keyPrefix + key, value);
+      await guardStorage({ adapter: 'redis', operation: 'setItem', key, value, reason: 'unavailable' }, () =>
+        client.set(keyPrefix + key, value),
+      );
       await announce(keyPrefix + key, value);
     },
     async removeItem(key) {
-      await client.del(keyPrefix + key);
+      await guardStorage({ adapter: 'redis', operation: 'removeItem', key, reason: 'unavailable' }, () => client.del(keyPrefix + key));
       await announce(keyPrefix + key, null);
     },
     subscribe(listener) {
@@ -175,14 +188,18 @@ export function createRedisStorage(options: RedisStorageOptions): RedisStorage {
       await subscription;
     },
     async tryAcquireLease(key, ttlMs): Promise<StorageLease | null> {
-      assertLeaseTtl(ttlMs);
+      assertLeaseTtl(ttlMs, 'redis');
       const leaseKey = `${keyPrefix}lease:${key}`;
       const token = createLeaseToken();
-      const reply = await client.set(leaseKey, token, { NX: true, PX: Math.max(1, Math.ceil(ttlMs)) });
+      const reply = await guardStorage({ adapter: 'redis', operation: 'tryAcquireLease', key, reason: 'unavailable' }, () =>
+        client.set(leaseKey, token, { NX: true, PX: Math.max(1, Math.ceil(ttlMs)) }),
+      );
       if (reply !== 'OK') return null;
       return {
         async release() {
-          await client.eval(RELEASE_SCRIPT, { keys: [leaseKey], arguments: [token] });
+          await guardStorage({ adapter: 'redis', operation: 'releaseLease', key, reason: 'unavailable' }, () =>
+            client.eval(RELEASE_SCRIPT, { keys: [leaseKey], arguments: [token] }),
+          );
         },
       };
     },
@@ -198,7 +215,7 @@ export function createRedisStorage(options: RedisStorageOptions): RedisStorage {
           await options.subscriber?.unsubscribe(channel, onMessage);
         }
       } catch (error) {
-        onError(error);
+        onError(toStorageError(error, { adapter: 'redis', operation: 'close' }));
       }
     },
   };

@@ -2,6 +2,7 @@ import { assertLeaseTtl } from './assert-lease-ttl';
 import { createChangeListeners } from './change-listeners';
 import type { KeyValueStorage, StorageLease } from './key-value-storage';
 import { createLeaseToken } from './lease-token';
+import { guardStorage, toStorageError } from './storage-failure';
 
 /** Options of {@link createWebStorage}. */
 export interface WebStorageOptions {
@@ -57,8 +58,10 @@ interface LeaseRecord {
  * overwrite, then read back: best effort, as `localStorage` offers no atomic operation.
  * An expired record is taken over; a holder's late `release()` leaves a successor's lease alone.
  *
- * A write over the quota rejects with an `Error` whose `name` is `'QuotaExceededError'` and
- * whose `cause` is the browser's exception.
+ * Every failure rejects with a `StorageError` (`adapter: 'web'`, the `operation`, the browser's
+ * exception as `cause`); a write over the quota has `reason: 'quotaExceeded'`. Neither message nor
+ * cause ever holds the value. Keys named like `Object.prototype` members (`constructor`,
+ * `__proto__`, …) are ordinary keys: anything but a string read back counts as absent.
  *
  * @example
  * ```ts
@@ -113,8 +116,10 @@ export function createWebStorage(target?: Storage, options: WebStorageOptions = 
   }
 
   function onStorageEvent(event: Event): void {
-    const { storageArea, key, newValue } = event as StorageEvent;
-    if (storageArea !== storage || key === null || key.startsWith(leaseKeyPrefix)) return;
+    // Any script can dispatch a `storage` event: only a well-typed one for this area counts.
+    const { storageArea, key, newValue } = event as Partial<StorageEvent>;
+    if (storageArea !== storage || typeof key !== 'string' || key.startsWith(leaseKeyPrefix)) return;
+    if (typeof newValue !== 'string' && newValue !== null) return;
     listeners.emit({ key, newValue });
   }
 
@@ -125,9 +130,9 @@ export function createWebStorage(target?: Storage, options: WebStorageOptions = 
     if (!isChannelMessage(message) || message.context !== context || message.area !== area) return;
     let newValue: string | null;
     try {
-      newValue = storage.getItem(message.key);
+      newValue = readString(message.key);
     } catch (error) {
-      onError(error);
+      onError(toStorageError(error, { adapter: 'web', operation: 'subscribe', key: message.key }));
       return;
     }
     listeners.emit({ key: message.key, newValue });
@@ -139,12 +144,18 @@ export function createWebStorage(target?: Storage, options: WebStorageOptions = 
     try {
       openChannel()?.postMessage(message);
     } catch (error) {
-      onError(error);
+      onError(toStorageError(error, { adapter: 'web', operation: 'subscribe', key }));
     }
   }
 
+  /** A Storage stand-in built on a plain object answers `constructor` with a function: that is no value. */
+  function readString(key: string): string | null {
+    const value: unknown = storage.getItem(key);
+    return typeof value === 'string' ? value : null;
+  }
+
   function readLease(leaseKey: string): LeaseRecord | null {
-    const raw = storage.getItem(leaseKey);
+    const raw = readString(leaseKey);
     if (raw === null) return null;
     try {
       const parsed: unknown = JSON.parse(raw);
@@ -168,69 +179,32 @@ export function createWebStorage(target?: Storage, options: WebStorageOptions = 
     return `idpool-lease:${scope}:${leaseKey}`;
   }
 
-  function write(key: string, value: string): void {
+  function write(key: string, value: string, operation: 'setItem' | 'tryAcquireLease'): void {
     try {
       storage.setItem(key, value);
     } catch (error) {
-      throw toWriteError(error, key);
+      throw toWriteError(error, key, value, operation);
     }
   }
 
   return {
-    async getItem(key) {
-      return storage.getItem(key);
+    getItem(key) {
+      return guardStorage({ adapter: 'web', operation: 'getItem', key }, () => readString(key));
     },
     async setItem(key, value) {
-      write(key, value);
+      write(key, value, 'setItem');
       announce(key, value);
     },
     async removeItem(key) {
-      storage.removeItem(key);
+      await guardStorage({ adapter: 'web', operation: 'removeItem', key }, () => storage.removeItem(key));
       announce(key, null);
     },
     subscribe(listener) {
       return listeners.add(listener);
     },
     async tryAcquireLease(key, ttlMs): Promise<StorageLease | null> {
-      assertLeaseTtl(ttlMs);
-      const leaseKey = leaseKeyPrefix + key;
-      const owner = createLeaseToken();
-      const take = (): boolean => {
-        const held = readLease(leaseKey);
-        if (held && held.owner !== owner && held.expiresAt > now()) return false;
-        write(leaseKey, JSON.stringify({ owner, expiresAt: now() + ttlMs } satisfies LeaseRecord));
-        return true;
-      };
-
-      let won: boolean;
-      if (locks) {
-        won = await locks.request(lockName(leaseKey), { ifAvailable: true }, async (lock) => {
-          if (!lock || !take()) return false;
-          // Other tabs read their own copy of localStorage, updated a moment after our write:
-          // keep them out of the check until the record has reached them.
-          if (area === 'local') await sleep(LOCKED_SETTLE_MS);
-          return true;
-        });
-      } else if (!take()) {
-        won = false;
-      } else if (area === 'local') {
-        await sleep(FALLBACK_SETTLE_MS);
-        won = readLease(leaseKey)?.owner === owner;
-      } else {
-        // A document-private area is only written by this thread: the synchronous check-and-set was atomic.
-        won = true;
-      }
-      if (!won) return null;
-
-      return {
-        async release() {
-          const drop = (): void => {
-            if (readLease(leaseKey)?.owner === owner) storage.removeItem(leaseKey);
-          };
-          if (locks) await locks.request(lockName(leaseKey), { mode: 'exclusive' }, drop);
-          else drop();
-        },
-      };
+      assertLeaseTtl(ttlMs, 'web');
+      return guardStorage({ adapter: 'web', operation: 'tryAcquireLease', key }, () => acquireLease(key, ttlMs));
     },
     async close() {
       listeners.clear();
@@ -239,6 +213,49 @@ export function createWebStorage(target?: Storage, options: WebStorageOptions = 
       channel = undefined;
     },
   };
+
+  async function acquireLease(key: string, ttlMs: number): Promise<StorageLease | null> {
+    const leaseKey = leaseKeyPrefix + key;
+    const owner = createLeaseToken();
+    const take = (): boolean => {
+      const held = readLease(leaseKey);
+      if (held && held.owner !== owner && held.expiresAt > now()) return false;
+      write(leaseKey, JSON.stringify({ owner, expiresAt: now() + ttlMs } satisfies LeaseRecord), 'tryAcquireLease');
+      return true;
+    };
+
+    let won: boolean;
+    if (locks) {
+      won = await locks.request(lockName(leaseKey), { ifAvailable: true }, async (lock) => {
+        if (!lock || !take()) return false;
+        // Other tabs read their own copy of localStorage, updated a moment after our write:
+        // keep them out of the check until the record has reached them.
+        if (area === 'local') await sleep(LOCKED_SETTLE_MS);
+        return true;
+      });
+    } else if (!take()) {
+      won = false;
+    } else if (area === 'local') {
+      await sleep(FALLBACK_SETTLE_MS);
+      won = readLease(leaseKey)?.owner === owner;
+    } else {
+      // A document-private area is only written by this thread: the synchronous check-and-set was atomic.
+      won = true;
+    }
+    if (!won) return null;
+
+    return {
+      async release() {
+        const drop = (): void => {
+          if (readLease(leaseKey)?.owner === owner) storage.removeItem(leaseKey);
+        };
+        await guardStorage({ adapter: 'web', operation: 'releaseLease', key }, async () => {
+          if (locks) await locks.request(lockName(leaseKey), { mode: 'exclusive' }, drop);
+          else drop();
+        });
+      },
+    };
+  }
 }
 
 function sleep(ms: number): Promise<void> {
@@ -320,17 +337,24 @@ function isChannelMessage(value: unknown): value is ChannelMessage {
 function isQuotaError(error: unknown): boolean {
   const candidate = error as { name?: unknown; code?: unknown } | null;
   if (typeof candidate !== 'object' || candidate === null) return false;
-  return (
-    candidate.name === 'QuotaExceededError' ||
-    candidate.name === 'NS_ERROR_DOM_QUOTA_REACHED' ||
-    candidate.code === 22 ||
-    candidate.code === 1014
-  );
+  try {
+    return (
+      candidate.name === 'QuotaExceededError' ||
+      candidate.name === 'NS_ERROR_DOM_QUOTA_REACHED' ||
+      candidate.code === 22 ||
+      candidate.code === 1014
+    );
+  } catch {
+    // A getter or Proxy trap that throws: not a quota error the browser made.
+    return false;
+  }
 }
 
-function toWriteError(error: unknown, key: string): unknown {
-  if (!isQuotaError(error)) return error;
-  const quotaError = new Error(`Web Storage quota exceeded while writing key "${key}"`, { cause: error });
-  quotaError.name = 'QuotaExceededError';
-  return quotaError;
+function toWriteError(error: unknown, key: string, value: string, operation: 'setItem' | 'tryAcquireLease'): unknown {
+  if (!isQuotaError(error)) return toStorageError(error, { adapter: 'web', operation, key, value });
+  return toStorageError(
+    error,
+    { adapter: 'web', operation, key, value, reason: 'quotaExceeded' },
+    `Web Storage quota exceeded while writing key "${key}"`,
+  );
 }

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { StorageError } from '../../src/errors/error-classes';
 import { createCookieStorage } from '../../src/storage/cookie-storage';
-import type { CookieStorageOptions } from '../../src/storage/cookie-storage';
 import { describeStorageContract } from './storage-contract';
-
-function requestPair(cookieHeader?: string, options?: CookieStorageOptions) {
-  const written: string[] = [];
-  const storage = createCookieStorage({
-    getCookieHeader: () => cookieHeader,
-    setCookie: (serialized) => void written.push(serialized),
-    ...(options ? { options } : {}),
-  });
-  return { storage, written };
-}
+import { requestPair } from '../security/fixtures/cookie-request';
 
 /** What a browser would send back: name=value of every cookie still alive, in order written. */
 function browserCookieHeader(setCookies: string[]): string {
@@ -40,7 +31,7 @@ describe('createCookieStorage', () => {
     const { storage, written } = requestPair();
     await storage.setItem('idpool.session', '{"id":"us-east-1:abc"}');
     expect(written).toEqual([
-      'idpool.session=%7B%22id%22%3A%22us-east-1%3Aabc%22%7D; Path=/; Secure; HttpOnly; SameSite=Lax',
+      '__Host-idpool.session=%7B%22id%22%3A%22us-east-1%3Aabc%22%7D; Path=/; Secure; HttpOnly; SameSite=Lax',
     ]);
   });
 
@@ -65,13 +56,13 @@ describe('createCookieStorage', () => {
     const { storage, written } = requestPair();
     await storage.setItem('idpool:session/ü %;', 'x');
     const name = written[0]!.slice(0, written[0]!.indexOf('='));
-    expect(name).toBe('idpool%3Asession%2F%C3%BC%20%25%3B');
+    expect(name).toBe('__Host-idpool%3Asession%2F%C3%BC%20%25%3B');
     expect(name).toMatch(/^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/);
   });
 
   it('reads keys from the request Cookie header, ignoring other cookies', async () => {
     const header = 'theme=dark; idpool%3Asession=%7B%22a%22%3A1%7D;other="quoted"; broken; q="%22hi%22"';
-    const { storage } = requestPair(header);
+    const { storage } = requestPair(header, { secure: false });
     expect(await storage.getItem('idpool:session')).toBe('{"a":1}');
     expect(await storage.getItem('theme')).toBe('dark');
     expect(await storage.getItem('other')).toBe('quoted');
@@ -81,12 +72,12 @@ describe('createCookieStorage', () => {
   });
 
   it('hands back a value it did not encode as it is', async () => {
-    const { storage } = requestPair('raw=100%');
+    const { storage } = requestPair('__Host-raw=100%');
     expect(await storage.getItem('raw')).toBe('100%');
   });
 
   it('reads its own writes and removals made earlier in the same request', async () => {
-    const { storage, written } = requestPair('a=old; b=kept');
+    const { storage, written } = requestPair('__Host-a=old; __Host-b=kept');
     await storage.setItem('a', 'new');
     await storage.removeItem('b');
     expect(await storage.getItem('a')).toBe('new');
@@ -106,19 +97,19 @@ describe('createCookieStorage', () => {
   });
 
   it('removes with Max-Age=0 and the same scope', async () => {
-    const { storage, written } = requestPair('k=v', { domain: 'example.test', maxAgeSeconds: 60 });
+    const { storage, written } = requestPair('__Secure-k=v', { domain: 'example.test', maxAgeSeconds: 60 });
     await storage.removeItem('k');
-    expect(written).toEqual(['k=; Path=/; Domain=example.test; Max-Age=0; Secure; HttpOnly; SameSite=Lax']);
+    expect(written).toEqual(['__Secure-k=; Path=/; Domain=example.test; Max-Age=0; Secure; HttpOnly; SameSite=Lax']);
     expect(await storage.getItem('k')).toBeNull();
   });
 
   it('rejects a cookie over 4096 bytes serialized and writes nothing', async () => {
-    const { storage, written } = requestPair('k=before');
-    const fits = 'x'.repeat(4096 - 'k='.length - '; Path=/; Secure; HttpOnly; SameSite=Lax'.length);
+    const { storage, written } = requestPair('__Host-k=before');
+    const fits = 'x'.repeat(4096 - '__Host-k='.length - '; Path=/; Secure; HttpOnly; SameSite=Lax'.length);
     await storage.setItem('k', fits);
     expect(new TextEncoder().encode(written[0]).length).toBe(4096);
     await expect(storage.setItem('k', `${fits}x`)).rejects.toThrow(/4097 bytes.*4096-byte limit/);
-    await expect(storage.setItem('k', 'é'.repeat(700))).rejects.toBeInstanceOf(RangeError); // 4200 bytes encoded
+    await expect(storage.setItem('k', 'é'.repeat(700))).rejects.toMatchObject({ name: 'StorageError', reason: 'tooLarge' }); // 4200 bytes encoded
     expect(written).toHaveLength(1);
     expect(await storage.getItem('k')).toBe(fits);
   });
@@ -127,24 +118,26 @@ describe('createCookieStorage', () => {
     const { storage } = requestPair();
     const secret = `secret-${'s'.repeat(5000)}`;
     const error = await storage.setItem('k', secret).catch((e: unknown) => e as Error);
-    expect(error).toBeInstanceOf(RangeError);
+    expect(error).toBeInstanceOf(StorageError);
     expect((error as Error).message).not.toContain('secret');
   });
 
   it('rejects a value that is not well-formed Unicode', async () => {
     const { storage, written } = requestPair();
-    await expect(storage.setItem('k', 'lone \ud800')).rejects.toThrow(TypeError);
+    await expect(storage.setItem('k', 'lone \ud800')).rejects.toThrow(StorageError);
     expect(written).toEqual([]);
   });
 
   it('surfaces a failing setCookie as a rejection and keeps the overlay unchanged', async () => {
     const storage = createCookieStorage({
-      getCookieHeader: () => 'k=v',
+      getCookieHeader: () => '__Host-k=v',
       setCookie: () => {
         throw new Error('headers already sent');
       },
     });
-    await expect(storage.setItem('k', 'w')).rejects.toThrow('headers already sent');
+    const error = await storage.setItem('k', 'w').catch((e: unknown) => e as StorageError);
+    expect(error).toMatchObject({ name: 'StorageError', adapter: 'cookie', operation: 'setItem' });
+    expect(((error as StorageError).cause as Error).message).toBe('headers already sent');
     expect(await storage.getItem('k')).toBe('v');
   });
 

@@ -1,63 +1,17 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { inspect } from 'node:util';
 import { createClient } from 'redis';
+import { StorageError } from '../../src/errors/error-classes';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StorageChange } from '../../src/storage/key-value-storage';
 import { createRedisStorage } from '../../src/storage/redis-storage';
 import type { RedisStorage, RedisStorageClient, RedisStorageSubscriber } from '../../src/storage/redis-storage';
+import { type RedisServer, startRedisServer } from '../security/fixtures/redis-server';
 import { describeStorageContract, sleep, uniqueKey, waitUntil } from './storage-contract';
 
-
-let server: ChildProcess | undefined;
+let server: RedisServer | undefined;
 let port: number;
 const clients: Client[] = [];
 const storages: RedisStorage[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function startRedis(): Promise<void> {
-  const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    throw new Error(
-      'redis-server is not installed: the Redis storage tests need it (apt-get install -y redis-server; .ci/run installs it)',
-    );
-  }
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    port = await freePort();
-    const child = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    const started = await new Promise<boolean>((resolve) => {
-      const onData = (chunk: Buffer): void => {
-        output += chunk.toString();
-        if (output.includes('Ready to accept connections')) resolve(true);
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      child.once('exit', () => resolve(false));
-      setTimeout(() => resolve(false), 10_000).unref();
-    });
-    if (started) {
-      server = child;
-      return;
-    }
-    child.kill('SIGKILL');
-    // Another process took the port between probe and start: try another.
-  }
-  throw new Error('redis-server did not start on a free loopback port');
-}
 
 function newClient() {
   return createClient({ socket: { host: '127.0.0.1', port, reconnectStrategy: false } });
@@ -79,7 +33,8 @@ function storageOn(client: Client, options: { keyPrefix?: string; subscriber?: R
 }
 
 beforeAll(async () => {
-  await startRedis();
+  server = await startRedisServer();
+  port = server.port;
 });
 
 afterEach(async () => {
@@ -88,11 +43,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server!.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await server?.stop();
 });
 
 describeStorageContract(
@@ -211,6 +162,33 @@ describe('createRedisStorage', () => {
 
   it('rejects a client that is not one', () => {
     expect(() => createRedisStorage({ client: {} as RedisStorageClient })).toThrow(TypeError);
+  });
+
+  it('rejects with a StorageError naming adapter and operation when Redis is gone (finding 10)', async () => {
+    const client = newClient();
+    client.on('error', () => {});
+    await client.connect();
+    const storage = createRedisStorage({ client });
+    const lease = await storage.tryAcquireLease(uniqueKey('gone-lease'), 10_000);
+    await client.close();
+    const record = JSON.stringify({ login: { token: 'eyJhbGciOiJSUzI1NiJ9.secret-token-payload.sig' } });
+    for (const [operation, call] of [
+      ['getItem', () => storage.getItem('k')],
+      ['setItem', () => storage.setItem('k', record)],
+      ['removeItem', () => storage.removeItem('k')],
+      ['tryAcquireLease', () => storage.tryAcquireLease('k', 1000)],
+      ['releaseLease', () => lease!.release()],
+    ] as const) {
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, operation).toBeInstanceOf(StorageError);
+      expect(error).toMatchObject({ name: 'StorageError', adapter: 'redis', operation, reason: 'unavailable' });
+      expect((error as StorageError).cause).toBeInstanceOf(Error);
+      expect(inspect(error, { depth: 10 })).not.toContain('secret-token-payload');
+    }
+    await storage.close();
   });
 });
 

@@ -1,5 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StorageError } from '../../src/errors/error-classes';
 import type { KeyValueStorage, StorageChange } from '../../src/storage/key-value-storage';
+
+/**
+ * Names that a plain object answers through its prototype (issue 11, finding 14): every adapter
+ * must read them as absent keys and store them as ordinary keys.
+ */
+export const PROTOTYPE_NAMES = [
+  'constructor',
+  '__proto__',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  '__defineGetter__',
+  '__lookupGetter__',
+  'prototype',
+] as const;
 
 /** One adapter under test, plus a second one over the same data when the adapter can share. */
 export interface StorageContractSubject {
@@ -8,6 +27,12 @@ export interface StorageContractSubject {
   peer?: KeyValueStorage;
   /** Resolves once subscriptions made so far are live (Redis pub/sub needs a round trip). */
   subscribed?: () => Promise<void>;
+  /**
+   * Keys the backend itself cannot hold (happy-dom's localStorage drops `__proto__`; real browsers
+   * keep it, see web-storage-chromium.test.ts). They must still read back as absent, never as a
+   * prototype member.
+   */
+  unstorableKeys?: readonly string[];
   dispose(): Promise<void>;
 }
 
@@ -77,6 +102,29 @@ export function describeStorageContract(
       expect(await storage.getItem(key)).toBe(value);
       const other = `${key}x`;
       expect(await storage.getItem(other)).toBeNull();
+    });
+
+    it('answers prototype names as absent keys and stores them as ordinary keys (finding 14)', async () => {
+      const { storage, peer } = subject;
+      for (const name of PROTOTYPE_NAMES) expect(await storage.getItem(name), name).toBeNull();
+      for (const name of PROTOTYPE_NAMES) await storage.setItem(name, `value of ${name}`);
+      const unstorable = new Set(subject.unstorableKeys ?? []);
+      for (const reader of peer ? [storage, peer] : [storage]) {
+        for (const name of PROTOTYPE_NAMES) {
+          expect(await reader.getItem(name), name).toBe(unstorable.has(name) ? null : `value of ${name}`);
+        }
+      }
+      // An ordinary key beside them is untouched, and nothing reached Object.prototype.
+      const key = uniqueKey('beside-prototype-names');
+      await storage.setItem(key, 'plain');
+      expect(await storage.getItem(key)).toBe('plain');
+      expect(Object.getOwnPropertyNames(Object.prototype).filter((name) => name.startsWith('value'))).toEqual(['valueOf']);
+      expect(({} as Record<string, unknown>)['constructor']).toBe(Object);
+      for (const name of PROTOTYPE_NAMES) await storage.removeItem(name);
+      await storage.removeItem(key);
+      for (const reader of peer ? [storage, peer] : [storage]) {
+        for (const name of PROTOTYPE_NAMES) expect(await reader.getItem(name), name).toBeNull();
+      }
     });
 
     it(`round-trips a ${options.largeValueLength}-character value`, async () => {
@@ -215,10 +263,12 @@ export function describeStorageContract(
         await after!.release();
       });
 
-      it('reject a ttl that is not a positive number', async () => {
+      it('reject a ttl that is not a positive number with a StorageError (finding 10)', async () => {
         const { storage } = subject;
         if (!storage.tryAcquireLease) return expectNoLease(name);
-        await expect(storage.tryAcquireLease(uniqueKey('lease-ttl'), 0)).rejects.toThrow(TypeError);
+        const error = await storage.tryAcquireLease(uniqueKey('lease-ttl'), 0).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StorageError);
+        expect(error).toMatchObject({ name: 'StorageError', operation: 'tryAcquireLease', adapter: expect.any(String) });
         await expect(storage.tryAcquireLease(uniqueKey('lease-ttl'), Number.NaN)).rejects.toThrow(/ttlMs/);
       });
     });

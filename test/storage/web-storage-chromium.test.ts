@@ -1,15 +1,9 @@
 // The web storage adapter in real Chromium: two tabs of one origin share localStorage, get each
 // other's `storage` events and contend for leases through real Web Locks.
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StorageChange } from '../../src/storage/key-value-storage';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { type ChromiumStoragePage, startChromiumStoragePage } from '../security/fixtures/chromium-storage-page';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>idpool storage</title>
 <script src="/storage.js"></script>
@@ -32,50 +26,24 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>idpool storage</title>
   window.releaseLease = (name, key) => leases[name + ':' + key].release();
 </script>`;
 
-let server: Server;
+let chromiumPage: ChromiumStoragePage;
 let origin: string;
-let browser: Browser;
 let context: BrowserContext;
 let tabA: Page;
 let tabB: Page;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: the cross-tab web storage tests need it (apt-get install -y chromium; .ci/run installs it, or set CHROMIUM_PATH)`,
-    );
-  }
-  const bundled = await build({
-    entryPoints: [fileURLToPath(new URL('../../src/storage/index.ts', import.meta.url))],
-    bundle: true,
-    format: 'iife',
-    globalName: 'idpoolStorage',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-  });
-  const script = bundled.outputFiles[0]!.text;
-  server = createServer((request, response) => {
-    if (request.url === '/storage.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-    } else {
-      response.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM });
+  chromiumPage = await startChromiumStoragePage(PAGE);
+  origin = `http://127.0.0.1:${chromiumPage.port}`;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await chromiumPage?.close();
 });
 
 beforeEach(async () => {
   // A fresh context per test: its own localStorage, as if the origin had never been visited.
-  context = await browser.newContext();
+  context = await chromiumPage.browser.newContext();
   [tabA, tabB] = await Promise.all([context.newPage(), context.newPage()]);
   await Promise.all([tabA.goto(origin), tabB.goto(origin)]);
 });
@@ -223,7 +191,17 @@ describe('createWebStorage in Chromium', () => {
     expect(await lease(tabA, 'a', 'short', 10_000)).toBe(true);
   });
 
-  it('rejects a write over the real quota with QuotaExceededError and keeps the old value', async () => {
+  it('answers prototype names as absent and stores them as ordinary keys in real localStorage (finding 14)', async () => {
+    await open(tabA, 'a');
+    const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'prototype'];
+    const before = await tabA.evaluate((keys) => Promise.all(keys.map((k) => (window as unknown as PageWindow).stores.a!.getItem(k))), names);
+    expect(before).toEqual(names.map(() => null));
+    for (const name of names) await set(tabA, 'a', name, `value of ${name}`);
+    const after = await tabA.evaluate((keys) => Promise.all(keys.map((k) => (window as unknown as PageWindow).stores.a!.getItem(k))), names);
+    expect(after).toEqual(names.map((name) => `value of ${name}`));
+  });
+
+  it('rejects a write over the real quota with a StorageError (quotaExceeded) and keeps the old value', async () => {
     await open(tabA, 'a');
     await set(tabA, 'a', 'big', 'small');
     const outcome = await tabA.evaluate(async () => {
@@ -232,12 +210,14 @@ describe('createWebStorage in Chromium', () => {
         return { rejected: false };
       } catch (error) {
         const e = error as Error;
-        return { rejected: true, name: e.name, message: e.message, cause: (e.cause as DOMException).name };
+        const reason = (e as Error & { reason?: string }).reason;
+        return { rejected: true, name: e.name, reason, message: e.message, cause: (e.cause as DOMException).name };
       }
     });
     expect(outcome).toEqual({
       rejected: true,
-      name: 'QuotaExceededError',
+      name: 'StorageError',
+      reason: 'quotaExceeded',
       message: 'Web Storage quota exceeded while writing key "big"',
       cause: 'QuotaExceededError',
     });

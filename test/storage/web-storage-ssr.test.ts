@@ -59,12 +59,12 @@ describe('createWebStorage without a DOM', () => {
     const seen: StorageChange[] = [];
     reader.subscribe((change) => seen.push(change));
     await writer.setItem('k', 'v');
-    const deadline = Date.now() + 2000;
+    const deadline = Date.now() + 10_000; // a generous bound: the notice normally arrives at once
     while (seen.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(seen).toEqual([{ key: 'k', newValue: 'v' }]);
     expect(await reader.getItem('k')).toBe('v');
-    const lease = await writer.tryAcquireLease('refresh', 1000);
-    expect(await reader.tryAcquireLease('refresh', 1000)).toBeNull();
+    const lease = await writer.tryAcquireLease('refresh', 10_000);
+    expect(await reader.tryAcquireLease('refresh', 10_000)).toBeNull();
     await lease!.release();
     await writer.close();
     await reader.close();

@@ -1,9 +1,11 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StorageError } from '../../src/errors/error-classes';
 import type { KeyValueStorage, StorageChange } from '../../src/storage/key-value-storage';
 import { createWebStorage } from '../../src/storage/web-storage';
 import type { WebStorageOptions } from '../../src/storage/web-storage';
 import { describeStorageContract, sleep, waitUntil } from './storage-contract';
+import { mapWebStorage } from '../security/fixtures/map-web-storage';
 
 const opened: KeyValueStorage[] = [];
 
@@ -38,6 +40,7 @@ for (const locks of ['in-document lock manager', 'no lock manager'] as const) {
       return {
         storage,
         peer,
+        unstorableKeys: ['__proto__'],
         dispose: async () => {
           await storage.close();
           await peer.close();
@@ -131,30 +134,33 @@ describe('createWebStorage', () => {
     expect(seen).toEqual([]);
   });
 
-  it('turns a quota error into a rejected QuotaExceededError, value kept out of the message', async () => {
-    const full = fakeStorage(() => {
+  it('turns a quota error into a StorageError with reason quotaExceeded, value kept out of the message', async () => {
+    const full = mapWebStorage(() => {
       throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     });
     const storage = open(full);
-    const error = (await storage.setItem('k', 'secret-token').catch((e: unknown) => e)) as Error;
-    expect(error).toBeInstanceOf(Error);
-    expect(error.name).toBe('QuotaExceededError');
+    const error = (await storage.setItem('k', 'secret-token').catch((e: unknown) => e)) as StorageError;
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ name: 'StorageError', adapter: 'web', operation: 'setItem', reason: 'quotaExceeded' });
     expect(error.message).toContain('"k"');
     expect(error.message).not.toContain('secret');
     expect((error.cause as DOMException).name).toBe('QuotaExceededError');
 
     const firefox = open(
-      fakeStorage(() => {
+      mapWebStorage(() => {
         throw Object.assign(new Error('quota'), { name: 'NS_ERROR_DOM_QUOTA_REACHED' });
       }),
     );
-    await expect(firefox.setItem('k', 'v')).rejects.toMatchObject({ name: 'QuotaExceededError' });
+    await expect(firefox.setItem('k', 'v')).rejects.toMatchObject({ name: 'StorageError', reason: 'quotaExceeded' });
     const other = open(
-      fakeStorage(() => {
+      mapWebStorage(() => {
         throw new TypeError('something else');
       }),
     );
-    await expect(other.setItem('k', 'v')).rejects.toThrow(TypeError);
+    const failed = await other.setItem('k', 'v').catch((e: unknown) => e);
+    expect(failed).toMatchObject({ name: 'StorageError', adapter: 'web', operation: 'setItem', reason: 'failed' });
+    // A copy of the browser's error: its name and message, never the object itself.
+    expect((failed as StorageError).cause).toMatchObject({ name: 'TypeError', message: 'something else' });
   });
 
   it('takes a lease over an expired or damaged lease record', async () => {
@@ -225,18 +231,4 @@ function inDocumentLockManager(): LockManager {
       return run;
     },
   } as unknown as LockManager;
-}
-
-function fakeStorage(setItem: (key: string, value: string) => void): Storage {
-  const map = new Map<string, string>();
-  return {
-    get length() {
-      return map.size;
-    },
-    clear: () => map.clear(),
-    key: (index: number) => [...map.keys()][index] ?? null,
-    getItem: (key: string) => map.get(key) ?? null,
-    setItem,
-    removeItem: (key: string) => void map.delete(key),
-  };
 }
