@@ -1,125 +1,166 @@
-import { AuthError } from './auth-error';
+import { AuthError, type AuthErrorCode } from './auth-error';
 import {
   AbortError,
   ExternalServiceException,
   InternalErrorException,
   InvalidIdentityPoolConfigurationException,
   InvalidParameterException,
+  InvalidStateException,
+  InvalidTokenException,
   LimitExceededException,
   NetworkError,
   NotAuthorizedException,
   ResourceConflictException,
   ResourceNotFoundException,
+  SessionExpiredException,
+  TokenRefreshException,
   TooManyRequestsException,
   UnknownException,
 } from './error-classes';
+import { redactedCause, type RedactedCause } from './redacted-cause';
 import { redactSecrets } from './redact-secrets';
 
 type ErrorClass = new (message: string, options?: ConstructorParameters<typeof AuthError>[1]) => AuthError;
 
-const byCognitoName: Record<string, { type: ErrorClass; recoverySuggestion: string; retryable?: boolean }> = {
-  NotAuthorizedException: {
+// Looked up by request text (an error name from a server): a Map, so no prototype name matches.
+const byCognitoName = new Map<string, { type: ErrorClass; recoverySuggestion: string; retryable?: boolean }>([
+  ['NotAuthorizedException', {
     type: NotAuthorizedException,
     recoverySuggestion:
       'Sign in again with the identity provider and federate the new token; check that the provider is configured on the identity pool.',
-  },
-  ResourceNotFoundException: {
+  }],
+  ['ResourceNotFoundException', {
     type: ResourceNotFoundException,
     recoverySuggestion: 'Check the identity pool id and region; a deleted identity is replaced on the next federation.',
-  },
-  TooManyRequestsException: {
+  }],
+  ['TooManyRequestsException', {
     type: TooManyRequestsException,
     recoverySuggestion: 'Cognito throttled the request: try again after a short, growing delay.',
     retryable: true,
-  },
-  InvalidParameterException: {
+  }],
+  ['InvalidParameterException', {
     type: InvalidParameterException,
     recoverySuggestion: 'Check the identity pool id, the provider name and the token.',
-  },
-  ValidationException: {
+  }],
+  ['ValidationException', {
     type: InvalidParameterException,
     recoverySuggestion: 'Check the identity pool id, the provider name and the token.',
-  },
-  InvalidIdentityPoolConfigurationException: {
+  }],
+  ['InvalidIdentityPoolConfigurationException', {
     type: InvalidIdentityPoolConfigurationException,
     recoverySuggestion: "Check the identity pool's authenticated and unauthenticated roles and their trust policies.",
-  },
-  LimitExceededException: {
+  }],
+  ['LimitExceededException', {
     type: LimitExceededException,
     recoverySuggestion: 'A Cognito limit was reached: try again later or ask AWS for a higher limit.',
     retryable: true,
-  },
-  ResourceConflictException: {
+  }],
+  ['ResourceConflictException', {
     type: ResourceConflictException,
     recoverySuggestion: 'This login is linked to another identity; clear the federation and federate again.',
-  },
-  InternalErrorException: {
+  }],
+  ['InternalErrorException', {
     type: InternalErrorException,
     recoverySuggestion: 'Cognito failed: try again after a short delay.',
     retryable: true,
-  },
-  ExternalServiceException: {
+  }],
+  ['ExternalServiceException', {
     type: ExternalServiceException,
     recoverySuggestion: 'The identity provider behind Cognito failed: try again after a short delay.',
     retryable: true,
-  },
-};
+  }],
+]);
+
+// Every class but StorageError, whose extra fields only its adapters can fill in.
+const byCode = new Map<AuthErrorCode, ErrorClass>(
+  [
+    NotAuthorizedException, ResourceNotFoundException, TooManyRequestsException, InvalidParameterException,
+    InvalidIdentityPoolConfigurationException, LimitExceededException, ResourceConflictException, InternalErrorException,
+    ExternalServiceException, InvalidStateException, InvalidTokenException, NetworkError, AbortError,
+    SessionExpiredException, TokenRefreshException, UnknownException,
+  ].map((type) => [type.code, type]),
+);
 
 const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_SOCKET']);
 
-interface ErrorLike {
-  name?: unknown;
-  message?: unknown;
-  code?: unknown;
-  $fault?: unknown;
-  $metadata?: { httpStatusCode?: unknown };
-  cause?: unknown;
-}
-
-function isNetworkFailure(error: ErrorLike): boolean {
-  if (typeof error.code === 'string' && networkCodes.has(error.code)) return true;
+function isNetworkFailure(error: RedactedCause): boolean {
+  if (error.code !== undefined && networkCodes.has(error.code)) return true;
   if (error.name === 'TimeoutError' || error.name === 'RequestTimeout') return true;
-  const message = typeof error.message === 'string' ? error.message : '';
-  if (/socket hang up|network|fetch failed|ECONNRESET|ECONNREFUSED/i.test(message) && error.$metadata?.httpStatusCode === undefined) {
+  if (/socket hang up|network|fetch failed|ECONNRESET|ECONNREFUSED/i.test(error.message) && error.$metadata?.httpStatusCode === undefined) {
     return true;
   }
-  const cause = error.cause as ErrorLike | undefined;
-  return typeof cause === 'object' && cause !== null && isNetworkFailure(cause);
+  return error.cause instanceof Error && isNetworkFailure(error.cause as RedactedCause);
+}
+
+/** `instanceof AuthError` that cannot throw (it asks a Proxy for its prototype, and that trap may throw). */
+export function isAuthError(value: unknown): value is AuthError {
+  try {
+    return value instanceof AuthError;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads one property of a thrown value without letting a getter or Proxy trap that throws escape. */
+function read(value: object, key: string): unknown {
+  try {
+    return Reflect.get(value, key);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * Turns whatever a Cognito call threw (an SDK `ServiceException`, a Node socket error,
- * an abort) into the matching `AuthError`, keeping the original as `cause` and removing
- * any of the given secret strings from the message.
+ * An `AuthError` that came from elsewhere (an app callback may throw one), rebuilt as a fresh
+ * error of its class from its redacted message, recovery suggestion and cause: its own extra
+ * fields (a request dump with the Logins), getters and Proxy traps are left behind.
+ */
+function sanitizedAuthError(error: AuthError, secrets: readonly string[]): AuthError {
+  const code = read(error, 'code');
+  const type = (typeof code === 'string' ? byCode.get(code as AuthErrorCode) : undefined) ?? UnknownException;
+  const message = read(error, 'message');
+  const suggestion = read(error, 'recoverySuggestion');
+  const inner = read(error, 'cause');
+  const cause = inner === undefined ? undefined : redactedCause(inner, secrets);
+  return new type(typeof message === 'string' ? redactSecrets(message, secrets) : 'The request failed.', {
+    ...(typeof suggestion === 'string' ? { recoverySuggestion: redactSecrets(suggestion, secrets) } : {}),
+    retryable: read(error, 'retryable') === true,
+    ...(cause !== undefined ? { cause } : {}),
+  });
+}
+
+/**
+ * Turns whatever a Cognito call or a credentials callback threw (an SDK `ServiceException`,
+ * a Node socket error, an abort, or any value at all) into the matching `AuthError`. The
+ * `cause` is a {@link RedactedCause}: a copy with the given secrets (and any JWT) removed
+ * from every link of the chain, never the original, which may quote the request's Logins.
  */
 export function toAuthError(error: unknown, secrets: readonly string[] = []): AuthError {
-  if (error instanceof AuthError) return error;
-  const like: ErrorLike = typeof error === 'object' && error !== null ? (error as ErrorLike) : { message: String(error) };
-  const rawMessage = typeof like.message === 'string' && like.message !== '' ? like.message : 'Cognito Identity request failed.';
-  const message = redactSecrets(rawMessage, secrets);
-  const name = typeof like.name === 'string' ? like.name : '';
+  if (isAuthError(error)) return sanitizedAuthError(error, secrets);
+  const cause = redactedCause(error, secrets);
+  const message = cause.message !== '' ? cause.message : 'Cognito Identity request failed.';
 
-  if (name === 'AbortError') {
-    return new AbortError('The request was cancelled.', { cause: error, recoverySuggestion: 'Nothing to do: a newer call replaced this one.' });
+  if (cause.name === 'AbortError') {
+    return new AbortError('The request was cancelled.', { cause, recoverySuggestion: 'Nothing to do: a newer call replaced this one.' });
   }
-  const known = byCognitoName[name];
+  const known = byCognitoName.get(cause.name);
   if (known) {
-    return new known.type(message, { cause: error, recoverySuggestion: known.recoverySuggestion, retryable: known.retryable ?? false });
+    return new known.type(message, { cause, recoverySuggestion: known.recoverySuggestion, retryable: known.retryable ?? false });
   }
-  const status = like.$metadata?.httpStatusCode;
-  if (typeof status === 'number' && status >= 500) {
+  const status = cause.$metadata?.httpStatusCode;
+  if (status !== undefined && status >= 500) {
     return new InternalErrorException(message, {
-      cause: error,
+      cause,
       recoverySuggestion: 'Cognito failed: try again after a short delay.',
       retryable: true,
     });
   }
-  if (isNetworkFailure(like)) {
+  if (isNetworkFailure(cause)) {
     return new NetworkError(message, {
-      cause: error,
+      cause,
       recoverySuggestion: 'Check the network connection and the Cognito endpoint, then try again.',
       retryable: true,
     });
   }
-  return new UnknownException(message, { cause: error, recoverySuggestion: 'See the cause for what Cognito answered.' });
+  return new UnknownException(message, { cause, recoverySuggestion: 'See the cause for what Cognito answered.' });
 }

@@ -2,6 +2,7 @@ import type { Login, LoginSource } from '../../machines/auth.types';
 import { decodeJWT } from '../decode-jwt';
 import { InvalidParameterException } from '../errors/error-classes';
 import { Secret } from '../secret';
+import { storableExpiration } from '../services/lifetime-bounds';
 import { requiresJwt } from './logins-key';
 
 /** Cognito accepts login tokens up to this length. */
@@ -12,6 +13,11 @@ export interface LoginInput {
   token: unknown;
   expiresAt?: unknown;
   source: LoginSource;
+  /**
+   * The engine's time: when given, an expiry further away than a stored record may hold is
+   * shortened to that bound, so the session survives being read back by another context.
+   */
+  now?: number;
 }
 
 /**
@@ -57,7 +63,7 @@ export function createLogin(input: LoginInput): Login {
   const login: Login = { loginsKey, token: new Secret(token), source: input.source };
   if (subject !== undefined) login.subject = subject;
   const knownExpiry = expiresAt ?? jwtExpiresAt;
-  if (knownExpiry !== undefined) login.expiresAt = knownExpiry;
+  if (knownExpiry !== undefined) login.expiresAt = input.now === undefined ? knownExpiry : storableExpiration(knownExpiry, input.now);
   return login;
 }
 

@@ -27,8 +27,9 @@ export function toLoginsKey(provider: unknown): string {
       recoverySuggestion: `Use a short name (${Object.keys(providerLoginsKeys).join(', ')}) or the Logins key configured on the identity pool.`,
     });
   }
-  const known = (providerLoginsKeys as Record<string, string>)[provider];
-  if (known) return known;
+  // Own properties only: `provider` is caller text, and "constructor" or "__proto__" must not
+  // read Object.prototype.
+  if (Object.hasOwn(providerLoginsKeys, provider)) return providerLoginsKeys[provider as ProviderShortName];
   if (provider.length > MAX_LOGINS_KEY_LENGTH || /[\s\u0000-\u001f]/.test(provider)) {
     throw new InvalidParameterException('provider is not a valid Logins key.', {
       recoverySuggestion: 'Use the Logins key exactly as configured on the identity pool, without spaces.',

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbortError, createMemoryStorage } from '../../src/index';
 import { startEngineStack, type EngineStack } from '../support/engine-stack';
+import { until } from '../support/generous-bound';
 
 let stack: EngineStack | undefined;
 afterEach(async () => {
@@ -26,7 +27,7 @@ describe('one request of each kind in flight', () => {
     const token = await stack.issuer.mintToken({ sub: 'alice' });
     stack.pool.injectFault({ op: 'GetId', kind: 'latency', delayMs: 100 });
     const federations = Array.from({ length: 50 }, () => auth.federateToIdentityPool({ token, provider: stack!.issuer.loginsKey }));
-    await delay(10);
+    await until(() => stack!.pool.stats().inFlight['GetId'] === 1, 'the federation to send GetId');
     const fetches = Array.from({ length: 50 }, () => auth.fetchAuthSession());
     const results = await Promise.all([...federations, ...fetches]);
     expect(stack.pool.stats().requests).toEqual({ GetId: 1, GetCredentialsForIdentity: 1 });
@@ -50,7 +51,7 @@ describe('one request of each kind in flight', () => {
     const aliceToken = await stack.issuer.mintToken({ sub: 'alice' });
     const bobToken = await stack.issuer.mintToken({ sub: 'bob' });
     const alice = auth.federateToIdentityPool({ token: aliceToken, provider: stack.issuer.loginsKey }).catch((error: unknown) => error);
-    await delay(50);
+    await until(() => stack!.pool.stats().inFlight['GetId'] === 1, "alice's GetId to be held");
     const bob = await auth.federateToIdentityPool({ token: bobToken, provider: stack.issuer.loginsKey });
     expect(await alice).toBeInstanceOf(AbortError);
     await delay(400); // the older GetId would have answered by now
@@ -81,7 +82,7 @@ describe('clearFederationToIdentityPool', () => {
     const auth = stack.engine({ storage });
     stack.pool.injectFault({ op: 'GetCredentialsForIdentity', kind: 'latency', delayMs: 300 });
     const federation = auth.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }), provider: stack.issuer.loginsKey });
-    await delay(100);
+    await until(() => stack!.pool.stats().inFlight['GetCredentialsForIdentity'] === 1, 'GetCredentialsForIdentity to be held');
     await auth.clearFederationToIdentityPool();
     await expect(federation).rejects.toBeInstanceOf(AbortError);
     await delay(400);

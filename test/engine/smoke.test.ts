@@ -12,7 +12,8 @@ it('federates, fetches and clears against the local pool', async () => {
     expect(session.credentials?.accessKeyId).toBe(result.credentials.accessKeyId);
     await auth.clearFederationToIdentityPool();
     expect((await auth.fetchAuthSession()).credentials).toBeUndefined();
-    console.log(stack.events.map((e) => e.type), stack.pool.stats().requests);
+    expect(stack.events.map((e) => e.type)).toEqual(['federatedToIdentityPool', 'federationToIdentityPoolCleared']);
+    expect(stack.pool.stats().requests).toEqual({ GetId: 1, GetCredentialsForIdentity: 1 });
   } finally {
     await stack.close();
   }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbortError, decodeJWT, InvalidTokenException, type AuthEvent, type AuthState } from '../../src/index';
 import { startEngineStack, type EngineStack } from '../support/engine-stack';
+import { until } from '../support/generous-bound';
 
 let stack: EngineStack | undefined;
 afterEach(async () => {
@@ -56,11 +57,12 @@ describe('stop()', () => {
   it('rejects pending calls with AbortError and ends the streams', async () => {
     stack = await startEngineStack();
     const auth = stack.engine();
-    stack.pool.injectFault({ op: 'GetId', kind: 'latency', delayMs: 500 });
+    // The pool holds GetId far longer than the test runs (close() ends the hold); stop while it is held.
+    stack.pool.injectFault({ op: 'GetId', kind: 'latency', delayMs: 600_000 });
     const pending = auth.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }), provider: stack.issuer.loginsKey }).catch((e: unknown) => e);
     let completed = false;
     auth.events$.subscribe({ complete: () => (completed = true) });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => stack!.pool.stats().inFlight['GetId'] === 1, 'the pool to hold GetId');
     await auth.stop();
     expect(await pending).toBeInstanceOf(AbortError);
     expect(completed).toBe(true);
@@ -78,7 +80,6 @@ describe('stop()', () => {
       await auth.stop();
       console.log('stopped');
     `;
-    const started = Date.now();
     const child = spawn(process.execPath, ['--import', 'tsx/esm', '--input-type=module', '-e', script], {
       cwd: process.cwd(),
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
@@ -88,15 +89,15 @@ describe('stop()', () => {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => {
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      // A generous bound: a child kept alive by an open timer would live 55 minutes.
+      const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
       child.on('exit', (exitCode) => {
         clearTimeout(killer);
         resolve(exitCode);
       });
     });
     expect(output).toContain('stopped');
+    // The credentials live an hour and refresh 5 minutes before: an open timer would keep the child alive until killed (code null).
     expect(code).toBe(0);
-    // The credentials live an hour and refresh 5 minutes before: an open timer would keep the child alive until killed.
-    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });
