@@ -33,6 +33,13 @@ export interface GetCredentialsInput {
 export interface RefreshCredentialsInput extends GetCredentialsInput {
   /** Expiration of the credentials being replaced; a sharing context's newer ones will do. */
   replacing?: number;
+  /** The session refreshed: only a sharing context's credentials for the same session will do. */
+  sessionId?: string;
+}
+
+/** What `removePersistedSession` is told: a clear names the session it ends, an expiry does not. */
+export interface RemovePersistedSessionParams {
+  clearedSessionId?: string | undefined;
 }
 export interface RefreshProviderTokenInput {
   login: Login;
@@ -41,6 +48,11 @@ export interface RefreshProviderTokenInput {
 }
 export interface LoadUserPoolTokensInput {
   forceRefresh: boolean;
+}
+
+/** A clear (the app's, or a user-pool sign-out) names the session it ends, read before `clearSession`. */
+function clearedSessionParams({ context }: { context: AuthMachineContext }): RemovePersistedSessionParams {
+  return { clearedSessionId: context.sessionId };
 }
 
 function notProvided(name: string): never {
@@ -106,6 +118,7 @@ const freshRefresh = (): AuthMachineContext['refresh'] => ({
 });
 
 const emptySession = {
+  sessionId: undefined,
   identityId: undefined,
   staleIdentityId: undefined,
   login: undefined,
@@ -199,6 +212,8 @@ export const authMachine = setup({
   actions: {
     // ---- storage side effects (bound by the engine) ----
     persistSession: () => {},
+    // Params: RemovePersistedSessionParams (left untyped here: typed params on one action
+    // clash with the enqueueActions of the others in XState's inference).
     removePersistedSession: () => {},
 
     // ---- caller settlement ----
@@ -320,6 +335,7 @@ export const authMachine = setup({
       if (outcome?.kind !== 'restored') return {};
       const session = outcome.session;
       return {
+        sessionId: session.sessionId,
         identityId: session.identityId,
         login: session.login,
         credentials: session.credentials,
@@ -409,7 +425,11 @@ export const authMachine = setup({
     applyFederation: assign(({ context, event }) => {
       const output = (event as { output?: CredentialsOutput }).output;
       if (!output || !context.pending) return {};
+      // A new federation is a new session: a clear of the one before never names this one.
+      const federations = context.federations + 1;
       return {
+        sessionId: `${context.settings.sessionIdPrefix ?? 'session'}.${federations}`,
+        federations,
         identityId: output.identityId,
         login: context.pending.login,
         credentials: output.credentials,
@@ -615,6 +635,7 @@ export const authMachine = setup({
       return {
         cleared: false,
         staleIdentityId: undefined,
+        sessionId: session.sessionId,
         identityId: session.identityId,
         login: session.login,
         credentials: session.credentials,
@@ -628,6 +649,8 @@ export const authMachine = setup({
   initial: 'restoring',
   context: ({ input }) => ({
     settings: input.settings,
+    sessionId: undefined,
+    federations: 0,
     identityId: undefined,
     staleIdentityId: undefined,
     login: undefined,
@@ -645,7 +668,7 @@ export const authMachine = setup({
   on: {
     CLEAR: {
       target: '.cleared',
-      actions: ['abortAllWaiters', 'emitCleared', 'clearSession', 'removePersistedSession', 'resolveClear'],
+      actions: ['abortAllWaiters', 'emitCleared', { type: 'removePersistedSession', params: clearedSessionParams }, 'clearSession', 'resolveClear'],
     },
     SYNC: [
       {
@@ -658,6 +681,8 @@ export const authMachine = setup({
   },
   states: {
     restoring: {
+      // Ignored here, never lost: the engine holds back changes noticed while restoring and
+      // reads storage again once the restore is done (src/engine/follow-shared-session.ts).
       on: { SYNC: {} },
       invoke: {
         src: 'restoreSession',
@@ -863,7 +888,7 @@ export const authMachine = setup({
               { guard: 'hasUserPoolTokens', target: '#auth.federating', actions: 'startUserPoolFederation' },
               {
                 target: '#auth.signedOut',
-                actions: ['emitCleared', 'clearSession', 'removePersistedSession', 'resolveSignedOutRequests'],
+                actions: ['emitCleared', { type: 'removePersistedSession', params: clearedSessionParams }, 'clearSession', 'resolveSignedOutRequests'],
               },
             ],
             onError: { target: 'idle', actions: 'rejectSessionWaiters' },
@@ -918,7 +943,7 @@ export const authMachine = setup({
               target: '#auth.federated',
               actions: ['rejectForcedWaiters', 'waitForCredentialsToExpire'],
             },
-            { target: '#auth.signedOut', actions: ['expireSession', 'removePersistedSession'] },
+            { target: '#auth.signedOut', actions: ['expireSession', { type: 'removePersistedSession', params: {} }] },
           ],
         },
         fetchingCredentials: {
@@ -928,6 +953,7 @@ export const authMachine = setup({
               identityId: context.refresh.replacementIdentityId ?? context.identityId ?? '',
               ...(context.login ? { login: context.login } : {}),
               ...(context.credentials ? { replacing: context.credentials.expiration } : {}),
+              ...(context.sessionId !== undefined ? { sessionId: context.sessionId } : {}),
             }),
             onDone: {
               target: '#auth.federated',
@@ -969,7 +995,7 @@ export const authMachine = setup({
             },
             {
               target: '#auth.signedOut',
-              actions: ['emitRefreshFailure', 'expireSession', 'removePersistedSession'],
+              actions: ['emitRefreshFailure', 'expireSession', { type: 'removePersistedSession', params: {} }],
             },
           ],
         },

@@ -89,10 +89,19 @@ export interface AuthMachineSettings {
   /** Refresh this long before the credentials' expiration (default `defaultTiming`). */
   refreshAheadMs?: number;
   retry?: RetryPolicy;
+  /** Starts every session id this machine makes; the engine passes its random writer id. */
+  sessionIdPrefix?: string;
 }
 
 export interface AuthMachineContext {
   settings: AuthMachineSettings;
+  /**
+   * The federation held: new on each federation, kept across refreshes, shared with the
+   * contexts that follow it. A clear names it so that no context brings it back.
+   */
+  sessionId: string | undefined;
+  /** Federations this machine made, numbering its session ids. */
+  federations: number;
   identityId: string | undefined;
   login: Login | undefined;
   credentials: HeldCredentials | undefined;
@@ -130,6 +139,7 @@ export interface SessionView {
 
 /** A persisted or shared session, as the restore and sync actors read it from storage. */
 export interface StoredSession {
+  sessionId?: string;
   identityId?: string;
   login?: Login;
   credentials?: HeldCredentials;

@@ -5,7 +5,7 @@ import type { AuthMachineEvent, MachineEmitted, SessionView } from '../machines/
 import { toAuthSession, toAwsCredentials, type AuthSession, type FederateToIdentityPoolResult } from './auth-session';
 import { sameAuthState, toAuthState, type AuthState } from './auth-state';
 import { createAwsCredentialsProvider, type AwsCredentialsProvider } from './aws-sdk';
-import { AbortError, InvalidStateException } from './errors/error-classes';
+import { AbortError, InvalidStateException, StorageError } from './errors/error-classes';
 import type { AuthEvent } from './events';
 import { checkClientMetadata } from './engine/check-client-metadata';
 import { followSharedSession } from './engine/follow-shared-session';
@@ -84,21 +84,23 @@ export function createAuth(options: AuthOptions): Auth {
   let client = settings.client;
   const cognito = () =>
     (client ??= createCognitoClient({ region: settings.region, ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint } : {}) }));
-  const store = new SessionStore(
-    {
-      storage: settings.storage,
-      identityPoolId: settings.identityPoolId,
-      namespace: settings.namespace,
-      writer,
-      persistCredentials: settings.persistCredentials,
-      now: () => settings.clock.now(),
-    },
-    // A failed write leaves the in-memory session as it is; the next state change writes again.
-    () => undefined,
-  );
+  const events = new Subject<AuthEvent>();
+  // Set once the actor exists; storage calls start only after that.
+  let dropIfHeld: (sessionId: string) => void = () => undefined;
+  const store = new SessionStore({
+    storage: settings.storage,
+    identityPoolId: settings.identityPoolId,
+    namespace: settings.namespace,
+    writer,
+    persistCredentials: settings.persistCredentials,
+    now: () => settings.clock.now(),
+    onFailure: (error) => events.next(storageFailureEvent(error)),
+    onSessionCleared: (sessionId) => dropIfHeld(sessionId),
+  });
   const actor = createActor(providedMachine(settings.clock), {
     input: {
       settings: {
+        sessionIdPrefix: writer,
         allowGuestAccess: settings.allowGuestAccess || settings.credentialsProvider !== undefined,
         hasTokenProvider: settings.tokenProvider !== undefined,
         refreshHandlerKeys: [...settings.refreshHandlers.keys()],
@@ -112,7 +114,6 @@ export function createAuth(options: AuthOptions): Auth {
   registerEngineServices(actor.system, createEngineServices({ settings, client: cognito, store }));
 
   const requests = new RequestRegistry();
-  const events = new Subject<AuthEvent>();
   actor.on('*', (emitted: MachineEmitted) => {
     if (emitted.type === 'request.resolved') requests.resolve(emitted.requestIds, emitted.session);
     else if (emitted.type === 'request.rejected') requests.reject(emitted.requestIds, emitted.error);
@@ -122,21 +123,42 @@ export function createAuth(options: AuthOptions): Auth {
   const snapshots = actor.subscribe((snapshot) => state.next(toAuthState(snapshot)));
 
   let stopped = false;
-  const unfollow = settings.shareSession
-    ? followSharedSession({ storage: settings.storage, store, writer, send: (event) => actor.send(event) })
-    : () => undefined;
+  // Another context cleared the session this engine holds: it is dropped as a shared clear is.
+  dropIfHeld = (sessionId) => {
+    if (!stopped && actor.getSnapshot().context.sessionId === sessionId) actor.send({ type: 'SYNC', session: null });
+  };
+  const follower = settings.shareSession
+    ? followSharedSession({
+        storage: settings.storage,
+        store,
+        writer,
+        // A catch-up read may answer after stop(): a stopped actor takes no more events.
+        send: (event) => {
+          if (!stopped) actor.send(event);
+        },
+        current: () => {
+          const snapshot = actor.getSnapshot();
+          return { restoring: snapshot.matches('restoring'), sessionId: snapshot.context.sessionId };
+        },
+      })
+    : undefined;
   actor.start();
-  const restored = waitFor(actor, (snapshot) => !snapshot.matches('restoring'), { timeout: Number.POSITIVE_INFINITY }).then(
-    () => undefined,
-    () => undefined,
-  );
+  // Calls wait for the restore and for the catch-up on changes other contexts made during it.
+  const restored = waitFor(actor, (snapshot) => !snapshot.matches('restoring'), { timeout: Number.POSITIVE_INFINITY })
+    .then(() => follower?.afterRestore())
+    .then(
+      () => undefined,
+      () => undefined,
+    );
 
   /** Sends an API event and settles from the machine's answer; an event the state ignores is an error. */
   async function request(build: (requestId: string) => AuthMachineEvent): Promise<SessionView> {
     await restored;
     if (stopped) throw new AbortError('The engine was stopped.', { recoverySuggestion: 'Create a new engine with createAuth.' });
     const { requestId, settled } = requests.open();
-    actor.send(build(requestId));
+    // Without a prototype: the machine reads optional fields (developerProvidedIdentityId,
+    // clientMetadata) that a polluted Object.prototype would otherwise supply.
+    actor.send(Object.assign(Object.create(null) as AuthMachineEvent, build(requestId)));
     const { context } = actor.getSnapshot();
     const accepted = context.sessionWaiters.includes(requestId) || context.federationWaiters.includes(requestId);
     if (requests.isOpen(requestId) && !accepted) {
@@ -153,16 +175,24 @@ export function createAuth(options: AuthOptions): Auth {
       if (typeof input !== 'object' || input === null || Array.isArray(input)) {
         throw new TypeError('federateToIdentityPool: pass { token, provider, options? }.');
       }
-      const loginsKey = toLoginsKey(input.provider);
-      const options = input.options === undefined ? {} : input.options;
+      // Own properties only: a polluted Object.prototype must not supply a token or an identity id.
+      const loginsKey = toLoginsKey(ownValue(input, 'provider'));
+      const givenOptions = ownValue(input, 'options');
+      const options = givenOptions === undefined ? {} : givenOptions;
       if (typeof options !== 'object' || options === null || Array.isArray(options)) {
         throw new TypeError('federateToIdentityPool: options must be an object.');
       }
-      const login = createLogin({ loginsKey, token: input.token, expiresAt: options.expiresAt, source: 'app' });
+      const login = createLogin({
+        loginsKey,
+        token: ownValue(input, 'token'),
+        expiresAt: ownValue(options, 'expiresAt'),
+        source: 'app',
+        // Lives beyond what a stored record may hold are shortened, so other contexts can restore it.
+        now: settings.clock.now(),
+      });
+      const requestedIdentityId = ownValue(options, 'developerProvidedIdentityId');
       const developerProvidedIdentityId =
-        options.developerProvidedIdentityId === undefined
-          ? undefined
-          : checkIdentityId(options.developerProvidedIdentityId, 'options.developerProvidedIdentityId');
+        requestedIdentityId === undefined ? undefined : checkIdentityId(requestedIdentityId, 'options.developerProvidedIdentityId');
       const view = await request((requestId) => ({
         type: 'FEDERATE',
         requestId,
@@ -171,7 +201,8 @@ export function createAuth(options: AuthOptions): Auth {
       }));
       if (view.identityId === undefined || !view.credentials) throw new InvalidStateException('The federation ended without credentials.');
       // Write-through: the session is in storage before the caller hears it is federated.
-      await store.flushed();
+      const outcome = await store.lastOutcome();
+      if (!outcome.ok) throw notSavedError(outcome);
       return { identityId: view.identityId, credentials: toAwsCredentials(view.credentials, view.clockOffsetMs) };
     },
 
@@ -179,9 +210,10 @@ export function createAuth(options: AuthOptions): Auth {
       if (typeof fetchOptions !== 'object' || fetchOptions === null || Array.isArray(fetchOptions)) {
         throw new TypeError('fetchAuthSession: options must be an object.');
       }
-      const { forceRefresh = false } = fetchOptions;
+      const forceRefresh = ownValue(fetchOptions, 'forceRefresh') ?? false;
       if (typeof forceRefresh !== 'boolean') throw new TypeError('fetchAuthSession: options.forceRefresh must be a boolean.');
-      const clientMetadata = fetchOptions.clientMetadata === undefined ? undefined : checkClientMetadata(fetchOptions.clientMetadata);
+      const requestedMetadata = ownValue(fetchOptions, 'clientMetadata');
+      const clientMetadata = requestedMetadata === undefined ? undefined : checkClientMetadata(requestedMetadata);
       const view = await request((requestId) => ({
         type: 'FETCH',
         requestId,
@@ -193,7 +225,8 @@ export function createAuth(options: AuthOptions): Auth {
 
     async clearFederationToIdentityPool(): Promise<void> {
       await request((requestId) => ({ type: 'CLEAR', requestId }));
-      await store.flushed();
+      const outcome = await store.lastOutcome();
+      if (!outcome.ok && outcome.staleLeft) throw notClearedError(outcome.error);
     },
 
     events$: events.asObservable(),
@@ -202,7 +235,7 @@ export function createAuth(options: AuthOptions): Auth {
     async stop(): Promise<void> {
       if (stopped) return store.flushed();
       stopped = true;
-      unfollow();
+      follower?.stop();
       actor.stop();
       snapshots.unsubscribe();
       requests.rejectAll(new AbortError('The engine was stopped.', { recoverySuggestion: 'Create a new engine with createAuth.' }));
@@ -214,4 +247,54 @@ export function createAuth(options: AuthOptions): Auth {
     },
   };
   return { ...auth, awsCredentials: createAwsCredentialsProvider(auth) };
+}
+
+/** `object[name]` when it is the object's own property, else `undefined`: never the prototype's. */
+function ownValue<T extends object, K extends keyof T>(object: T, name: K): T[K] | undefined {
+  return Object.hasOwn(object, name) ? object[name] : undefined;
+}
+
+function storageFailureEvent(error: StorageError): AuthEvent {
+  return {
+    type: 'sessionStorage_failure',
+    adapter: error.adapter ?? 'custom',
+    operation: error.operation ?? 'setItem',
+    error: { name: error.name, message: error.message },
+  };
+}
+
+function failedCall(error: StorageError): string {
+  return `${error.adapter ?? 'custom'} ${error.operation ?? 'setItem'}${error.reason !== undefined ? `: ${error.reason}` : ''}`;
+}
+
+/** The federation holds in memory, but storage could not take it (see docs/sessions.md). */
+function notSavedError(outcome: { error: StorageError; staleLeft: boolean }): StorageError {
+  const { error } = outcome;
+  const stale = outcome.staleLeft
+    ? ' The previous session in storage could not be removed either: a restart may restore it.'
+    : ' The previous session in storage was removed.';
+  return new StorageError(
+    `Federated, but the session was not saved to storage (${failedCall(error)}). It is served from memory until this engine stops.${stale}`,
+    {
+      adapter: error.adapter ?? 'custom',
+      operation: error.operation ?? 'setItem',
+      ...(error.reason !== undefined ? { reason: error.reason } : {}),
+      cause: error,
+      recoverySuggestion: 'fetchAuthSession() serves the new session. Fix the storage (e.g. a cookie over 4 KB: use another storage) and federate again to persist it.',
+    },
+  );
+}
+
+/** The engine cleared its session, but storage still holds it. */
+function notClearedError(error: StorageError): StorageError {
+  return new StorageError(
+    `Cleared in this engine, but the stored session could not be removed or overwritten (${failedCall(error)}): a restart may restore it.`,
+    {
+      adapter: error.adapter ?? 'custom',
+      operation: error.operation ?? 'removeItem',
+      ...(error.reason !== undefined ? { reason: error.reason } : {}),
+      cause: error,
+      recoverySuggestion: 'Fix the storage and call clearFederationToIdentityPool() again, or clear the storage yourself.',
+    },
+  );
 }

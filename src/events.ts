@@ -1,3 +1,5 @@
+import type { StorageOperation } from './errors/error-classes';
+
 /** An error as events carry it: name and message, never a token. */
 export interface ErrorSummary {
   name: string;
@@ -76,6 +78,18 @@ export interface SessionExpiredEvent {
   provider?: string;
   error: ErrorSummary;
 }
+/**
+ * A storage read, write or removal failed. Names the adapter (`'memory' | 'web' | 'cookie' |
+ * 'file' | 'redis'`, or `'custom'` for an adapter of the app's that threw something other than
+ * a `StorageError`) and the operation; never the record, a token or a secret.
+ * See docs/sessions.md for what the engine does after each failure.
+ */
+export interface SessionStorageFailureEvent {
+  type: 'sessionStorage_failure';
+  adapter: string;
+  operation: StorageOperation;
+  error: ErrorSummary;
+}
 
 /**
  * Every step idpool reports on `auth.events$`, discriminated on `type`. Events carry
@@ -92,7 +106,8 @@ export type AuthEvent =
   | TokenRefreshEvent
   | TokenRefreshFailureEvent
   | FederationToIdentityPoolClearedEvent
-  | SessionExpiredEvent;
+  | SessionExpiredEvent
+  | SessionStorageFailureEvent;
 
 export type AuthEventType = AuthEvent['type'];
 
@@ -109,4 +124,5 @@ export const authEventTypes: readonly AuthEventType[] = [
   'tokenRefresh_failure',
   'federationToIdentityPoolCleared',
   'sessionExpired',
+  'sessionStorage_failure',
 ];

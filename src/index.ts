@@ -21,6 +21,7 @@ export type {
   SessionMigratedEvent,
   SessionRestoredEvent,
   SessionRestoreFailureEvent,
+  SessionStorageFailureEvent,
   TokenRefreshEvent,
   TokenRefreshFailureEvent,
 } from './events';
@@ -45,6 +46,7 @@ export {
   TooManyRequestsException,
   UnknownException,
 } from './errors/error-classes';
+export type { StorageErrorOptions, StorageErrorReason, StorageOperation } from './errors/error-classes';
 export { providerLoginsKeys } from './login/logins-key';
 export type { ProviderShortName } from './login/logins-key';
 export type {
@@ -65,6 +67,7 @@ export type {
   LoadUserPoolTokensInput,
   RefreshCredentialsInput,
   RefreshProviderTokenInput,
+  RemovePersistedSessionParams,
 } from '../machines/auth.machine';
 // The machine's context and events, for selectors on `auth.actor` (secrets inside are `Secret`s).
 export type {

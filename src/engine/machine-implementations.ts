@@ -11,6 +11,7 @@ import {
   type LoadUserPoolTokensInput,
   type RefreshCredentialsInput,
   type RefreshProviderTokenInput,
+  type RemovePersistedSessionParams,
 } from '../../machines/auth.machine';
 import type { AuthMachineContext, CredentialsOutput, IdentityIdOutput, RefreshedTokenOutput, RestoreOutcome, StoredSession, UserPoolTokensOutput } from '../../machines/auth.types';
 import { createTimeRules } from '../../machines/time-rules';
@@ -24,7 +25,8 @@ import { getId } from '../services/get-id';
 import { loadUserPoolTokens } from '../services/load-user-pool-tokens';
 import { refreshProviderToken } from '../services/refresh-provider-token';
 import type { CallSettings } from '../services/send-command';
-import { checkClientMetadata } from './check-client-metadata';
+import { clearProvider } from '../services/clear-provider';
+import { loadClientMetadata } from '../services/load-client-metadata';
 import { refreshWithLease } from './refresh-with-lease';
 
 export interface ImplementationDeps {
@@ -37,6 +39,7 @@ export interface ImplementationDeps {
 /** What the engine stores for a machine context: the federation and the guest identity id. */
 function storedSessionOf(context: AuthMachineContext): StoredSession {
   const session: StoredSession = {};
+  if (context.sessionId !== undefined) session.sessionId = context.sessionId;
   if (context.identityId !== undefined) session.identityId = context.identityId;
   if (context.login) session.login = context.login;
   if (context.credentials) session.credentials = context.credentials;
@@ -52,9 +55,9 @@ export interface EngineServices {
   getCredentials(input: GetCredentialsInput, signal: AbortSignal): Promise<CredentialsOutput>;
   refreshCredentials(input: RefreshCredentialsInput, signal: AbortSignal): Promise<CredentialsOutput>;
   refreshProviderToken(input: RefreshProviderTokenInput, signal: AbortSignal): Promise<RefreshedTokenOutput>;
-  loadUserPoolTokens(input: LoadUserPoolTokensInput): Promise<UserPoolTokensOutput | null>;
+  loadUserPoolTokens(input: LoadUserPoolTokensInput, signal?: AbortSignal): Promise<UserPoolTokensOutput | null>;
   persistSession(context: AuthMachineContext): void;
-  removePersistedSession(context: AuthMachineContext): void;
+  removePersistedSession(context: AuthMachineContext, params: RemovePersistedSessionParams): void;
 }
 
 /** Binds the machine's open implementations to one engine's settings, client and store. */
@@ -64,10 +67,13 @@ export function createEngineServices({ settings, client, store }: Implementation
       return client();
     },
     now: () => settings.clock.now(),
+    clock: settings.clock,
     requestTimeoutMs: settings.requestTimeoutMs,
     identityPoolId: settings.identityPoolId,
   };
   const provider = settings.credentialsProvider;
+  // Every app callback is bounded by callbackTimeoutMs on the engine's clock.
+  const callbackBounds = { clock: settings.clock, timeoutMs: settings.callbackTimeoutMs };
 
   // A credentials provider answers identity and credentials in one call: the answer GetId's
   // step got is kept for the GetCredentialsForIdentity step that follows it.
@@ -79,13 +85,14 @@ export function createEngineServices({ settings, client, store }: Implementation
     if (!forceRefresh && kept && kept.output.identityId === input.identityId && kept.token === input.login?.token.reveal()) {
       return Promise.resolve(kept.output);
     }
-    return callCredentialsProvider(provider, { ...input, forceRefresh }, call.now);
+    return callCredentialsProvider(provider, { ...input, forceRefresh }, call.now, { ...callbackBounds, signal });
   };
 
-  const clientMetadataFor = async (given: Record<string, string> | undefined) => {
+  const clientMetadataFor = async (given: Record<string, string> | undefined, secrets: readonly string[], signal: AbortSignal) => {
     if (given) return given;
-    if (!settings.clientMetadataProvider) return undefined;
-    return checkClientMetadata(await settings.clientMetadataProvider(), 'clientMetadataProvider()');
+    const metadataProvider = settings.clientMetadataProvider;
+    if (!metadataProvider) return undefined;
+    return loadClientMetadata(metadataProvider, secrets, { ...callbackBounds, signal });
   };
 
   return {
@@ -99,7 +106,7 @@ export function createEngineServices({ settings, client, store }: Implementation
       }),
     async getId(input, signal) {
       if (provider) {
-        const output = await callCredentialsProvider(provider, { identityId: '', ...input, forceRefresh: false }, call.now);
+        const output = await callCredentialsProvider(provider, { identityId: '', ...input, forceRefresh: false }, call.now, { ...callbackBounds, signal });
         providerAnswer = { token: input.login?.token.reveal(), output };
         return { identityId: output.identityId };
       }
@@ -107,11 +114,16 @@ export function createEngineServices({ settings, client, store }: Implementation
     },
     getCredentials: (input, signal) => fetchCredentials(input, signal, false),
     refreshCredentials: (input, signal) =>
-      refreshWithLease({ settings, store, signal, replacing: input.replacing }, () => fetchCredentials(input, signal, true)),
+      refreshWithLease({ settings, store, signal, replacing: input.replacing, sessionId: input.sessionId }, () => fetchCredentials(input, signal, true)),
     async refreshProviderToken(input, signal) {
-      const clientMetadata = await clientMetadataFor(input.clientMetadata);
+      const clientMetadata = await clientMetadataFor(input.clientMetadata, [input.login.token.reveal()], signal);
       return refreshProviderToken(
-        { refreshHandlers: settings.refreshHandlers, ...(settings.tokenProvider ? { tokenProvider: settings.tokenProvider } : {}) },
+        {
+          refreshHandlers: settings.refreshHandlers,
+          ...(settings.tokenProvider ? { tokenProvider: settings.tokenProvider } : {}),
+          bounds: callbackBounds,
+          now: call.now,
+        },
         {
           login: input.login,
           signal,
@@ -120,18 +132,17 @@ export function createEngineServices({ settings, client, store }: Implementation
         },
       );
     },
-    async loadUserPoolTokens(input) {
+    async loadUserPoolTokens(input, signal) {
       if (!settings.tokenProvider) throw new InvalidStateException('No token provider is configured.');
-      return loadUserPoolTokens(settings.tokenProvider, input.forceRefresh);
+      return loadUserPoolTokens(settings.tokenProvider, input.forceRefresh, { ...callbackBounds, ...(signal ? { signal } : {}) });
     },
     persistSession(context) {
       void store.write(storedSessionOf(context));
     },
-    removePersistedSession(context) {
-      // The guest identity id outlives a clear, as Amplify keeps it.
-      const guestIdentityId = context.guest.identityId;
-      void (guestIdentityId !== undefined ? store.write({ guestIdentityId }) : store.remove());
-      provider?.clearCredentialsAndIdentityId();
+    removePersistedSession(context, params) {
+      // The guest identity id outlives a clear, as Amplify keeps it; a clear names its session.
+      void store.remove({ guestIdentityId: context.guest.identityId, clearedSessionId: params.clearedSessionId });
+      if (provider) clearProvider(provider);
     },
   };
 }
@@ -170,13 +181,14 @@ export function providedMachine(clock: AuthClock): AuthMachine {
       refreshProviderToken: fromPromise<RefreshedTokenOutput, RefreshProviderTokenInput>(({ input, signal, system }) =>
         servicesOf(system).refreshProviderToken(input, signal),
       ),
-      loadUserPoolTokens: fromPromise<UserPoolTokensOutput | null, LoadUserPoolTokensInput>(({ input, system }) =>
-        servicesOf(system).loadUserPoolTokens(input),
+      loadUserPoolTokens: fromPromise<UserPoolTokensOutput | null, LoadUserPoolTokensInput>(({ input, signal, system }) =>
+        servicesOf(system).loadUserPoolTokens(input, signal),
       ),
     },
     actions: {
       persistSession: ({ context, system }) => servicesOf(system).persistSession(context),
-      removePersistedSession: ({ context, system }) => servicesOf(system).removePersistedSession(context),
+      removePersistedSession: ({ context, system }, params) =>
+        servicesOf(system).removePersistedSession(context, (params ?? {}) as RemovePersistedSessionParams),
     },
     guards: time.guards,
     delays: time.delays,

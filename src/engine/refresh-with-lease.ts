@@ -12,6 +12,8 @@ export interface LeaseContext {
   signal: AbortSignal;
   /** Expiration of the credentials being replaced; anything newer from a peer will do. */
   replacing: number | undefined;
+  /** The session refreshed: a peer's credentials count only for the same, uncleared session. */
+  sessionId?: string | undefined;
 }
 
 /**
@@ -23,7 +25,10 @@ export async function refreshWithLease(context: LeaseContext, refresh: () => Pro
   const { settings, signal } = context;
   const storage = settings.storage;
   if (!settings.shareSession || !storage.tryAcquireLease) return refresh();
-  const ttl = settings.requestTimeoutMs + LEASE_MARGIN_MS;
+  // The lease must outlast the step it guards, or a peer takes over and asks again: one Cognito
+  // call, or a credentials provider's callback (bounded by callbackTimeoutMs).
+  const stepTimeoutMs = settings.credentialsProvider ? Math.max(settings.requestTimeoutMs, settings.callbackTimeoutMs) : settings.requestTimeoutMs;
+  const ttl = stepTimeoutMs + LEASE_MARGIN_MS;
   const lease = await storage.tryAcquireLease(refreshLeaseKey(settings.namespace, settings.identityPoolId), ttl);
   if (lease) {
     try {
@@ -43,11 +48,12 @@ async function waitForSharedCredentials(context: LeaseContext, timeoutMs: number
   const { settings, store, signal } = context;
   const deadline = settings.clock.now() + timeoutMs;
   while (!signal.aborted && settings.clock.now() < deadline) {
-    const text = await store.readText();
+    const text = await store.readText().catch(() => null);
     if (text !== null) {
       try {
         const { session } = store.decode(text);
-        if (session.identityId !== undefined && session.credentials && session.credentials.expiration > (context.replacing ?? 0)) {
+        const sameSession = context.sessionId === undefined || (session.sessionId === context.sessionId && !store.isCleared(session.sessionId));
+        if (sameSession && session.identityId !== undefined && session.credentials && session.credentials.expiration > (context.replacing ?? 0)) {
           return {
             identityId: session.identityId,
             credentials: session.credentials,

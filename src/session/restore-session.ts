@@ -35,7 +35,9 @@ async function migrateNamespace(settings: RestoreSettings): Promise<boolean> {
 
 /**
  * Reads the persisted session at start-up. A record that cannot be trusted (corrupt,
- * truncated, another version, hostile keys) is removed and reported, never used.
+ * truncated, another version, hostile keys) is removed and reported, never used. A session
+ * some context cleared (its id is among the cleared ones, read after the record) is never
+ * restored: it was written back by a context that missed the clear, and is removed again.
  */
 export async function restoreSession(settings: RestoreSettings): Promise<RestoreOutcome> {
   const migrated = await migrateNamespace(settings);
@@ -43,7 +45,16 @@ export async function restoreSession(settings: RestoreSettings): Promise<Restore
   const text = await settings.store.readText();
   if (text === null) return { kind: 'empty', ...migration };
   try {
-    const { session } = settings.store.decode(text);
+    const { record, session } = settings.store.decode(text);
+    // What the restore read is what this engine knows: a notice of it later is an echo.
+    settings.store.noteSharedChange(text, record.updatedAt);
+    if (session.sessionId !== undefined) {
+      await settings.store.readCleared();
+      if (settings.store.isCleared(session.sessionId)) {
+        settings.store.reassertClear(text, session.sessionId);
+        return { kind: 'empty', ...(session.guestIdentityId !== undefined ? { guestIdentityId: session.guestIdentityId } : {}), ...migration };
+      }
+    }
     if (session.identityId === undefined || session.login === undefined) {
       return { kind: 'empty', ...(session.guestIdentityId !== undefined ? { guestIdentityId: session.guestIdentityId } : {}), ...migration };
     }

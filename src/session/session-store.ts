@@ -1,6 +1,10 @@
 import type { StoredSession } from '../../machines/auth.types';
+import type { StorageError, StorageOperation } from '../errors/error-classes';
 import type { KeyValueStorage } from '../storage/key-value-storage';
+import { clearedSessionsKey, decodeClearedSessions, encodeClearedSessions, MAX_CLEARED_SESSIONS } from './cleared-sessions';
+import { legacySessionId } from './legacy-session-id';
 import { decodeSessionRecord, encodeSessionRecord, type SessionRecord } from './session-record';
+import { toStorageError } from './to-storage-error';
 
 export interface SessionStoreSettings {
   storage: KeyValueStorage;
@@ -10,6 +14,22 @@ export interface SessionStoreSettings {
   writer: string;
   persistCredentials: boolean;
   now: () => number;
+  /** Hears every failed storage call, as a `StorageError` naming adapter and operation. */
+  onFailure: (error: StorageError) => void;
+  /** A write found its session cleared by another context, and did not write it. */
+  onSessionCleared: (sessionId: string) => void;
+}
+
+/**
+ * How the last storage operation ended. `ok: false`: the storage failed (`error`), and
+ * `staleLeft` says whether an older record may still be there (the clean-up failed too).
+ */
+export type StoreOutcome = { ok: true } | { ok: false; error: StorageError; staleLeft: boolean };
+
+/** How a removal is meant: a clear names the session it ends; the guest identity id outlives it. */
+export interface RemoveOptions {
+  clearedSessionId?: string | undefined;
+  guestIdentityId?: string | undefined;
 }
 
 /** `idpool.<namespace>.<identityPoolId>.session`: the one key a session lives under. */
@@ -22,23 +42,32 @@ export function refreshLeaseKey(namespace: string, identityPoolId: string): stri
   return `idpool.${namespace}.${identityPoolId}.refresh-lease`;
 }
 
+const OK: StoreOutcome = { ok: true };
+
 /**
  * Reads and writes the persisted session. Writes and removals run one after another in
  * call order, so a slow write never lands after a newer one (or after a clear).
+ *
+ * A clear leaves the cleared session's id under a key of its own (see `cleared-sessions.ts`)
+ * besides removing the record; the ids seen cleared are remembered, and a session among them
+ * is never written again. A failed write never leaves an older session behind: the record is
+ * removed (or overwritten with an empty one when removal fails), and every failure is reported.
  */
 export class SessionStore {
   readonly key: string;
-  #queue: Promise<void> = Promise.resolve();
+  readonly clearedKey: string;
+  #queue: Promise<StoreOutcome> = Promise.resolve(OK);
   #lastWrittenAt = 0;
   #lastKnownText: string | null | undefined;
   #lastSeenAt = 0;
+  /** Session ids seen cleared, oldest first (a Set keeps insertion order). */
+  readonly #cleared = new Set<string>();
   readonly #settings: SessionStoreSettings;
-  readonly #onWriteError: (error: unknown) => void;
 
-  constructor(settings: SessionStoreSettings, onWriteError: (error: unknown) => void) {
+  constructor(settings: SessionStoreSettings) {
     this.#settings = settings;
-    this.#onWriteError = onWriteError;
     this.key = sessionKey(settings.namespace, settings.identityPoolId);
+    this.clearedKey = clearedSessionsKey(settings.namespace, settings.identityPoolId);
   }
 
   /** Local time of this engine's last write; older shared records are stale. */
@@ -64,41 +93,184 @@ export class SessionStore {
     if (updatedAt !== undefined) this.#lastSeenAt = Math.max(this.#lastSeenAt, updatedAt);
   }
 
+  /** Whether `sessionId` was cleared in some context, as far as this engine has seen. */
+  isCleared(sessionId: string | undefined): boolean {
+    return sessionId !== undefined && this.#cleared.has(sessionId);
+  }
+
+  /** Remembers session ids cleared elsewhere (bounded: the oldest are forgotten first). */
+  noteCleared(ids: Iterable<string>): void {
+    for (const id of ids) {
+      this.#cleared.delete(id);
+      this.#cleared.add(id);
+    }
+    for (const id of this.#cleared) {
+      if (this.#cleared.size <= 4 * MAX_CLEARED_SESSIONS) break;
+      this.#cleared.delete(id);
+    }
+  }
+
+  /** Reads the stored cleared ids into memory; a failed read is reported and changes nothing. */
+  async readCleared(): Promise<void> {
+    const text = await this.#call('getItem', () => this.#settings.storage.getItem(this.clearedKey)).catch(() => null);
+    this.noteCleared(decodeClearedSessions(text));
+  }
+
+  /** Reads the session record's text; a failure is reported and rethrown. */
   async readText(): Promise<string | null> {
-    return this.#settings.storage.getItem(this.key);
+    return this.#call('getItem', () => this.#settings.storage.getItem(this.key));
   }
 
-  /** Parses a stored record (throws `InvalidSessionRecord` for anything unusable). */
+  /**
+   * Parses a stored record (throws `InvalidSessionRecord` for anything unusable). A federation
+   * written before session ids existed gets one derived from its writer and stamp, the same
+   * in every context that reads it and short enough to be recorded as cleared.
+   */
   decode(text: string): { record: SessionRecord; session: StoredSession } {
-    return decodeSessionRecord(text);
+    const decoded = decodeSessionRecord(text, this.#settings.now());
+    if (decoded.session.sessionId === undefined && decoded.session.identityId !== undefined) {
+      decoded.session.sessionId = legacySessionId(decoded.record.writer, decoded.record.updatedAt);
+    }
+    return decoded;
   }
 
-  write(session: StoredSession): Promise<void> {
+  write(session: StoredSession): Promise<StoreOutcome> {
+    const text = this.#encode(session);
+    this.#lastKnownText = text;
+    return this.#enqueue(async () => {
+      if (session.sessionId !== undefined) {
+        // Checked against storage too: another context may have cleared it unseen (a lost notice).
+        await this.readCleared();
+        if (this.isCleared(session.sessionId)) {
+          this.#settings.onSessionCleared(session.sessionId);
+          return OK;
+        }
+      }
+      try {
+        await this.#call('setItem', () => this.#settings.storage.setItem(this.key, text));
+        return OK;
+      } catch (error) {
+        // Adapters write all or nothing: the record before this one is still there. Remove it,
+        // so no restore brings back a session older than the one in memory.
+        const staleLeft = !(await this.#dropRecord(undefined));
+        return { ok: false, error: error as StorageError, staleLeft };
+      }
+    });
+  }
+
+  /** Removes the session (an expiry), or clears it: `clearedSessionId` is recorded first. */
+  remove(options: RemoveOptions = {}): Promise<StoreOutcome> {
+    const { clearedSessionId, guestIdentityId } = options;
+    this.#lastWrittenAt = this.#nextStamp();
+    const guestText = guestIdentityId !== undefined ? this.#encode({ guestIdentityId }) : undefined;
+    this.#lastKnownText = guestText ?? null;
+    return this.#enqueue(async () => {
+      // Noted in turn: a write queued before the clear still lands before it, as asked.
+      if (clearedSessionId !== undefined) {
+        this.noteCleared([clearedSessionId]);
+        await this.#recordCleared();
+      }
+      try {
+        if (guestText !== undefined) {
+          await this.#call('setItem', () => this.#settings.storage.setItem(this.key, guestText));
+        } else {
+          await this.#call('removeItem', () => this.#settings.storage.removeItem(this.key));
+        }
+        return OK;
+      } catch (error) {
+        const staleLeft = !(await this.#dropRecord(guestText === undefined ? 'overwrite' : 'remove'));
+        return { ok: false, error: error as StorageError, staleLeft };
+      }
+    });
+  }
+
+  /**
+   * Another context wrote back a session that was cleared (it missed the clear): the clear is
+   * made again, removing that record if it is still the one stored.
+   */
+  reassertClear(text: string, sessionId: string): void {
+    this.noteCleared([sessionId]);
+    void this.#enqueue(async () => {
+      await this.#recordCleared();
+      const current = await this.#call('getItem', () => this.#settings.storage.getItem(this.key)).catch(() => undefined);
+      if (current !== text) return OK;
+      await this.#dropRecord(undefined);
+      return OK;
+    });
+  }
+
+  /** How the latest storage operation asked for so far ended (waits for it). */
+  lastOutcome(): Promise<StoreOutcome> {
+    return this.#queue;
+  }
+
+  /** Resolves when every write asked for so far has landed (or failed). */
+  async flushed(): Promise<void> {
+    await this.#queue;
+  }
+
+  #encode(session: StoredSession): string {
     // Strictly increasing, and after every record seen from elsewhere.
-    const updatedAt = Math.max(this.#settings.now(), this.#lastWrittenAt + 1, this.#lastSeenAt + 1);
+    const updatedAt = this.#nextStamp();
     this.#lastWrittenAt = updatedAt;
-    const text = encodeSessionRecord(session, {
+    return encodeSessionRecord(session, {
       writer: this.#settings.writer,
       updatedAt,
       persistCredentials: this.#settings.persistCredentials,
     });
-    this.#lastKnownText = text;
-    return this.#enqueue(() => this.#settings.storage.setItem(this.key, text));
   }
 
-  remove(): Promise<void> {
-    this.#lastWrittenAt = Math.max(this.#settings.now(), this.#lastWrittenAt + 1, this.#lastSeenAt + 1);
-    this.#lastKnownText = null;
-    return this.#enqueue(() => this.#settings.storage.removeItem(this.key));
+  #nextStamp(): number {
+    return Math.max(this.#settings.now(), this.#lastWrittenAt + 1, this.#lastSeenAt + 1);
   }
 
-  /** Resolves when every write asked for so far has landed. */
-  flushed(): Promise<void> {
-    return this.#queue;
+  /** Writes the cleared ids (stored ∪ remembered) under their key; a failure is reported only. */
+  async #recordCleared(): Promise<void> {
+    await this.readCleared();
+    const text = encodeClearedSessions(this.#cleared);
+    await this.#call('setItem', () => this.#settings.storage.setItem(this.clearedKey, text)).catch(() => undefined);
   }
 
-  #enqueue(operation: () => Promise<void>): Promise<void> {
-    this.#queue = this.#queue.then(operation).catch(this.#onWriteError);
-    return this.#queue;
+  /**
+   * Gets rid of the session record: removal, then an empty record over it (only the latter
+   * when removal already failed). Whether either worked. What is written is noted first, so
+   * its own notice is an echo and not another context's clear.
+   */
+  async #dropRecord(first: 'remove' | 'overwrite' | undefined): Promise<boolean> {
+    const remove = () => {
+      this.#lastKnownText = null;
+      return this.#call('removeItem', () => this.#settings.storage.removeItem(this.key));
+    };
+    const overwrite = () => {
+      const text = this.#encode({});
+      this.#lastKnownText = text;
+      return this.#call('setItem', () => this.#settings.storage.setItem(this.key, text));
+    };
+    const attempts = first === 'overwrite' ? [overwrite] : [remove, overwrite];
+    for (const attempt of attempts) {
+      try {
+        await attempt();
+        return true;
+      } catch {
+        // Reported by #call; try the next way.
+      }
+    }
+    return false;
+  }
+
+  async #call<T>(operation: StorageOperation, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const failure = toStorageError(error, operation);
+      this.#settings.onFailure(failure);
+      throw failure;
+    }
+  }
+
+  #enqueue(operation: () => Promise<StoreOutcome>): Promise<StoreOutcome> {
+    const next = this.#queue.then(operation).catch((error: unknown) => ({ ok: false, error: toStorageError(error, 'setItem'), staleLeft: true }) as const);
+    this.#queue = next;
+    return next;
   }
 }

@@ -5,9 +5,13 @@ import { everyRendering } from '../support/secret-scan';
 import type { Command, Run, User } from './engine-commands';
 
 export const PROPERTY_RETRY = { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 200 };
-/** Real milliseconds before a Cognito call fails with NetworkError; `long` latency faults exceed it. */
+/**
+ * Test-clock milliseconds before a Cognito call fails with NetworkError: it fires when an `advance`
+ * passes it while a request is in flight; a `long` latency fault alone (700 ms of real time) is only slow.
+ */
 export const PROPERTY_REQUEST_TIMEOUT_MS = 400;
-const STEP_TIMEOUT_MS = 5_000;
+/** A generous real-time bound on one step: only a hang reaches it, even with every core busy. */
+const STEP_TIMEOUT_MS = 10_000;
 
 interface Call {
   label: string;

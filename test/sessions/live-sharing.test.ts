@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/index';
 import { startEngineStack, untilIdle, untilState, type EngineStack } from '../support/engine-stack';
+import { until } from '../support/generous-bound';
 
 let stack: EngineStack | undefined;
 afterEach(async () => {
@@ -58,9 +59,10 @@ describe('engines sharing one storage follow each other', () => {
   it('a follower picks up another context\'s refresh while it waits for the lease holder', async () => {
     const { stack, tabA, tabB } = await twoFederatedTabs();
     // Both refresh at once: A holds the lease while its request is slow; B must not make its own.
-    stack.pool.injectFault({ op: 'GetCredentialsForIdentity', kind: 'latency', delayMs: 300 });
+    // A's request is held (a generous 3 s) from the moment the pool has it: B asks meanwhile.
+    stack.pool.injectFault({ op: 'GetCredentialsForIdentity', kind: 'latency', delayMs: 3_000 });
     const forcedA = tabA.fetchAuthSession({ forceRefresh: true });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => stack.pool.stats().inFlight['GetCredentialsForIdentity'] === 1, "A's refresh request to be held");
     const forcedB = tabB.fetchAuthSession({ forceRefresh: true });
     const [a, b] = await Promise.all([forcedA, forcedB]);
     expect(stack.pool.stats().requests).toEqual({ GetCredentialsForIdentity: 1 });

@@ -135,8 +135,9 @@ describe('write-through', () => {
       getItem: (k) => inner.getItem(k),
       removeItem: (k) => inner.removeItem(k),
       setItem: async (k, v) => {
-        writes += 1;
-        if (writes === 1) await new Promise((resolve) => setTimeout(resolve, 300));
+        // Session writes only (a clear also records the cleared session's id under its own key).
+        if (k.endsWith('.session')) writes += 1;
+        if (writes === 1 && k.endsWith('.session')) await new Promise((resolve) => setTimeout(resolve, 300));
         await inner.setItem(k, v);
       },
     };
@@ -153,7 +154,7 @@ describe('write-through', () => {
     stack = await startEngineStack();
     const storage = createMemoryStorage();
     const seen: Array<string | null> = [];
-    storage.subscribe((change) => seen.push(change.newValue === null ? null : (JSON.parse(change.newValue) as { credentials?: { accessKeyId: string } }).credentials?.accessKeyId ?? 'no-credentials'));
+    storage.subscribe((change) => change.key.endsWith('.session') && seen.push(change.newValue === null ? null : (JSON.parse(change.newValue) as { credentials?: { accessKeyId: string } }).credentials?.accessKeyId ?? 'no-credentials'));
     const auth = stack.engine({ storage, persistCredentials: true });
     const federated = await auth.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }), provider: stack.issuer.loginsKey });
     const refreshed = await auth.fetchAuthSession({ forceRefresh: true });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalIdentityPool, startLocalOidcIssuer, type LocalIdentityPool, type LocalOidcIssuer } from '../../src/local/index';
 import { bundleEngine, startEnginePeer, type EnginePeer, type PeerConfig } from './engine-peer';
+import { GENEROUS_BOUND_MS } from '../support/generous-bound';
 
 let issuer: LocalOidcIssuer;
 let pool: LocalIdentityPool;
@@ -33,10 +34,19 @@ async function shareSession(peers: EnginePeer[]) {
   expect(pool.stats().requests).toEqual({ GetId: 1, GetCredentialsForIdentity: 1 });
 
   // 5-second credentials refreshed 1 s before expiry: all alive, exactly one refresh request.
-  await new Promise((resolve) => setTimeout(resolve, 4_600));
+  // Real clocks in real threads and processes: wait for the refresh to reach every context (a
+  // generous bound), not a fixed time.
+  const original = (await first.call<{ accessKeyId: string }>('fetch')).accessKeyId;
+  const served = async () => new Set((await Promise.all(peers.map((peer) => peer.call<{ accessKeyId: string }>('fetch')))).map((s) => s.accessKeyId));
+  const deadline = Date.now() + GENEROUS_BOUND_MS;
+  let keys = await served();
+  while ((keys.size !== 1 || keys.has(original)) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    keys = await served();
+  }
+  expect(keys.size).toBe(1);
+  expect(keys.has(original)).toBe(false);
   expect(pool.stats().requests).toEqual({ GetId: 1, GetCredentialsForIdentity: 2 });
-  const sessions = await Promise.all(peers.map((peer) => peer.call<{ accessKeyId: string }>('fetch')));
-  expect(new Set(sessions.map((s) => s.accessKeyId)).size).toBe(1);
 
   await first.call('clear');
   for (const follower of followers) await follower.until('cleared');

@@ -1,0 +1,275 @@
+import { waitFor, type InspectionEvent } from 'xstate';
+import { createAuth, createMemoryStorage, type Auth } from '../../src/index';
+import { sessionKey } from '../../src/session/session-store';
+import type { EngineStack } from '../support/engine-stack';
+import { hops, LatentStorage } from './latent-storage';
+import type { ContextCommand, SharedCommand, SharedRun } from './shared-commands';
+
+const RETRY = { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 100 };
+const SETTLE_TIMEOUT_MS = 10_000;
+/** Timers this short (a lease poll, a back-off) may run during a settle; longer ones wait for `advance`. */
+const LEASE_POLL_STEP_MS = 1_000;
+/** How long a settle lets busy engines work before it moves the test clock (a poll interval, not a measure). */
+const BUSY_POLL_MS = 50;
+
+/** A generous real-time bound on one call: a call that never settles is a violation, not a hang. */
+async function bounded<T>(promise: Promise<T>, what: string, fail: (message: string) => void): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => {
+      fail(`${what} never settled`);
+      resolve(undefined);
+    }, SETTLE_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface Context {
+  view: LatentStorage;
+  engine: Auth;
+  /** The session id the engine held when its last CLEAR reached the machine. */
+  clearing: string | undefined;
+}
+
+/**
+ * Runs one command sequence on two or three engines sharing one storage, each over its own
+ * slow, faulty view of it, and checks after every step that has every notice delivered:
+ *
+ * - a clear that resolved in one context is never undone: no context holds or serves that
+ *   session again, and storage does not hold it (checked once notices are delivered and every
+ *   write has settled: that is what "after the clear" means for the other contexts);
+ * - after a write that failed (its clean-up not failing too), storage never holds a record
+ *   written before it: no restore can bring back an older session.
+ *
+ * Throws naming the first invariant broken.
+ */
+export class SharedRunner {
+  readonly shared = createMemoryStorage();
+  readonly contexts: Context[] = [];
+  readonly violations: string[] = [];
+  /** Session ids whose clear resolved. */
+  readonly cleared = new Set<string>();
+  /** Writes that landed under the session key, numbered; and the number of the stored one. */
+  #writes = 0;
+  #storedWrite = 0;
+  /** The newest failed session write whose clean-up could run (nothing else set to fail after it). */
+  #cleanFailureAt = -1;
+  #step = 'start';
+  #tokens = 0;
+
+  constructor(
+    readonly stack: EngineStack,
+    readonly run: SharedRun,
+    readonly tag: string,
+  ) {}
+
+  get key(): string {
+    return sessionKey('default', this.stack.pool.identityPoolId);
+  }
+
+  async execute(): Promise<void> {
+    this.shared.subscribe((change) => {
+      if (change.key !== this.key) return;
+      this.#writes += 1;
+      this.#storedWrite = this.#writes;
+    });
+    try {
+      for (let i = 0; i < this.run.contexts; i++) {
+        const view = new LatentStorage(this.shared, this.run.latency[i] ?? [0], (key, value) => this.#failed(view, key, value));
+        const context: Context = { view, engine: undefined as unknown as Auth, clearing: undefined };
+        context.engine = this.#start(context);
+        this.contexts.push(context);
+      }
+      await this.settle();
+      for (const [index, command] of this.run.commands.entries()) {
+        this.#step = `step ${index + 1} ${JSON.stringify(command)}`;
+        const done = await bounded(this.perform(command).then(() => true), 'the step', (message) => this.#fail(`${message} (${this.#states()})`));
+        if (!done) break;
+        if (this.contexts.some((context) => context.view.holding)) continue;
+        await this.settle();
+        await this.check();
+      }
+      this.#step = 'end (every notice delivered)';
+      for (const context of this.contexts) context.view.deliverNotices(false);
+      await this.settle();
+      await this.check();
+    } finally {
+      await bounded(Promise.all(this.contexts.map((context) => context.engine.stop())), 'stop()', (message) => this.#fail(message));
+    }
+    if (this.violations.length > 0) throw new Error(this.violations.join('\n'));
+  }
+
+  #states(): string {
+    return this.contexts.map((context) => JSON.stringify(context.engine.actor.getSnapshot().value)).join(', ');
+  }
+
+  #fail(message: string): void {
+    this.violations.push(`${this.#step}: ${message}`);
+  }
+
+  #failed(view: LatentStorage, key: string, value: string | null): void {
+    // A failed write of a session (not of a clean-up's empty record) whose clean-up will not be
+    // failed too: storage must not keep what was there before.
+    const session = value === null ? undefined : (JSON.parse(value) as { sessionId?: string }).sessionId;
+    if (key === this.key && session !== undefined && view.failuresLeft === 0) this.#cleanFailureAt = this.#writes;
+  }
+
+  #start(context: Context): Auth {
+    const { pool, clock } = this.stack;
+    const engine = createAuth({
+      identityPoolId: pool.identityPoolId,
+      endpoint: pool.endpoint,
+      clock,
+      storage: context.view,
+      persistCredentials: this.run.persist,
+      retry: RETRY,
+      // Long on the test clock: settles move it in small steps while requests are in flight.
+      requestTimeoutMs: 30_000,
+      inspect: (event: InspectionEvent) => {
+        if (event.type === '@xstate.event' && event.event.type === 'CLEAR' && event.actorRef === engine.actor) {
+          context.clearing = engine.actor.getSnapshot().context.sessionId;
+        }
+      },
+    });
+    return engine;
+  }
+
+  private async perform(command: SharedCommand): Promise<void> {
+    switch (command.kind) {
+      case 'together':
+        await Promise.all([this.act(command.first), this.act(command.second)]);
+        return;
+      case 'failWrites': {
+        this.#view(command.ctx).failNext(command.count);
+        return;
+      }
+      case 'holdNotices':
+        this.#view(command.ctx).holdNotices();
+        return;
+      case 'deliverNotices':
+        this.#view(command.ctx).deliverNotices(command.reversed);
+        return;
+      case 'advance':
+        await this.stack.clock.advance(command.ms, () => this.settle());
+        return;
+      default:
+        return this.act(command);
+    }
+  }
+
+  #view(index: number): LatentStorage {
+    return this.contexts[index % this.contexts.length]!.view;
+  }
+
+  private async act(command: ContextCommand): Promise<void> {
+    const context = this.contexts[command.ctx % this.contexts.length]!;
+    switch (command.kind) {
+      case 'federate': {
+        const token = await this.stack.issuer.mintToken({ sub: `${command.user}-${this.tag}`, jti: `${this.tag}-${++this.#tokens}` });
+        const call = context.engine.federateToIdentityPool({ token, provider: this.stack.issuer.loginsKey });
+        await bounded(call.catch((error: unknown) => this.#expectTyped('federate', error)), 'federate', (message) => this.#fail(message));
+        return;
+      }
+      case 'fetch':
+        await this.#fetch(context);
+        return;
+      case 'clear':
+        context.clearing = undefined;
+        const call = context.engine.clearFederationToIdentityPool().then(
+          () => {
+            if (context.clearing !== undefined) this.cleared.add(context.clearing);
+          },
+          (error: unknown) => this.#expectTyped('clear', error),
+        );
+        await bounded(call, 'clear', (message) => this.#fail(message));
+        return;
+      case 'restart':
+        await context.engine.stop();
+        context.engine = this.#start(context);
+        return;
+    }
+  }
+
+  #expectTyped(what: string, error: unknown): void {
+    if (!(error instanceof Error) || !('code' in error)) this.#fail(`${what} rejected with an untyped error: ${String(error)}`);
+  }
+
+  #served(context: Context, federated: boolean): void {
+    if (!federated || this.contexts.some((each) => each.view.holding)) return;
+    const sessionId = context.engine.actor.getSnapshot().context.sessionId;
+    if (this.cleared.has(sessionId ?? '')) this.#fail(`a context served the cleared session ${sessionId}`);
+  }
+
+  /** Until every engine waits on nothing and no storage call or notice is on its way. */
+  async settle(): Promise<void> {
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    let quiet = 0;
+    while (quiet < 3) {
+      if (Date.now() > deadline) {
+        this.#fail(`the contexts never settled (${this.contexts.map((context) => JSON.stringify(context.engine.actor.getSnapshot().value)).join(', ')})`);
+        return;
+      }
+      const busy = this.contexts.some((context) => context.view.busy || isBusy(context.engine));
+      if (busy) {
+        quiet = 0;
+        await waitForAll(this.contexts.map((context) => context.engine), BUSY_POLL_MS);
+        // An engine waiting for another's refresh lease polls on the test clock: let it.
+        const next = this.stack.clock.pending()[0];
+        if (next !== undefined && next <= LEASE_POLL_STEP_MS && this.contexts.some((context) => isBusy(context.engine))) {
+          await this.stack.clock.advance(next);
+        }
+        await hops(2);
+        continue;
+      }
+      quiet += 1;
+      await hops(8);
+    }
+  }
+
+  private async check(): Promise<void> {
+    for (const [index, context] of this.contexts.entries()) {
+      const sessionId = context.engine.actor.getSnapshot().context.sessionId;
+      if (sessionId !== undefined && this.cleared.has(sessionId)) this.#fail(`context ${index} holds the cleared session ${sessionId}`);
+    }
+    const text = await this.shared.getItem(this.key);
+    if (text !== null) {
+      const stored = JSON.parse(text) as { sessionId?: string };
+      if (stored.sessionId !== undefined && this.cleared.has(stored.sessionId)) this.#fail(`storage holds the cleared session ${stored.sessionId}`);
+      if (this.#storedWrite <= this.#cleanFailureAt && stored.sessionId !== undefined) {
+        this.#fail(`storage holds a session written before a failed write (write ${this.#storedWrite}, failure after write ${this.#cleanFailureAt})`);
+      }
+    }
+    for (const context of this.contexts) await this.#fetch(context);
+  }
+
+  async #fetch(context: Context): Promise<void> {
+    const call = context.engine.fetchAuthSession().then(
+      (session) => this.#served(context, session.credentials !== undefined && session.federatedProvider !== undefined),
+      (error: unknown) => this.#expectTyped('fetch', error),
+    );
+    await bounded(call, 'fetch', (message) => this.#fail(message));
+  }
+}
+
+function isBusy(engine: Auth): boolean {
+  const snapshot = engine.actor.getSnapshot();
+  if (snapshot.status !== 'active') return false;
+  return (
+    snapshot.matches('restoring') ||
+    snapshot.matches('federating') ||
+    (snapshot.matches('refreshing') && !snapshot.matches({ refreshing: 'backingOff' })) ||
+    snapshot.matches({ signedOut: 'fetchingGuestCredentials' }) ||
+    snapshot.matches({ federated: 'checkingUserPoolSession' })
+  );
+}
+
+/** Until no engine is busy, or `timeoutMs` of real time (then the caller moves the test clock). */
+async function waitForAll(engines: Auth[], timeoutMs: number): Promise<void> {
+  await Promise.all(
+    engines.map((engine) => waitFor(engine.actor, (snapshot) => snapshot.status !== 'active' || !isBusy(engine), { timeout: timeoutMs }).catch(() => undefined)),
+  );
+}
