@@ -3,8 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Limits that only catch a hang: no test measures real time, and with both cores busy
+    // (docs/testing.md, "Under load") a test may take many times what it takes on an idle machine.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     // Integration tests start loopback servers on ephemeral ports; two cores, so keep the fan-out small.
     maxWorkers: 2,
     // The AWS SDK warns once per process that its 2027 releases need Node 22; it is noise in test output.

@@ -40,19 +40,32 @@ export async function createIdpoolContender(
   const clock = new TestClock(Date.now());
   const stack = await startStack(clock.now);
 
-  const create = (extra: Partial<Idpool.AuthOptions> = {}): Auth =>
-    idpool.createAuth({
+  const engines = new Set<Auth>();
+  const create = (extra: Partial<Idpool.AuthOptions> = {}): Auth => {
+    const auth = idpool.createAuth({
       identityPoolId: stack.pool.identityPoolId,
       endpoint: stack.pool.endpoint,
       clock,
       ...(guest ? { allowGuestAccess: true } : {}),
       ...extra,
     });
+    engines.add(auth);
+    return auth;
+  };
+  // The request timeout runs on the simulated clock too: after each timer, let every engine's
+  // Cognito call finish before simulated time moves on, or a jump would time out a loopback request.
+  const untilNoCall = async (): Promise<void> => {
+    await turns(1);
+    for (const auth of engines) {
+      if (auth.actor.getSnapshot().status !== 'active') engines.delete(auth);
+      else await waitFor(auth.actor, (snapshot) => !isBusy(auth) || snapshot.matches({ refreshing: 'backingOff' } as never), { timeout: 30_000 });
+    }
+  };
 
   return {
     name: guest ? 'idpool-guest' : 'idpool',
     stack,
-    time: { now: clock.now, advance: (ms) => clock.advance(ms) },
+    time: { now: clock.now, advance: (ms) => clock.advance(ms, untilNoCall) },
 
     async start(options: StartOptions<KeyValueStorage> = {}): Promise<Engine> {
       const auth = create(options.store ? { storage: options.store, persistCredentials: true } : {});

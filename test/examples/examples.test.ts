@@ -40,7 +40,7 @@ it('the Node example federates, calls STS through auth.awsCredentials and clears
   try {
     const outfile = join(dir, 'federate.mjs');
     await build({ ...exampleBuildOptions('node'), outfile, logLevel: 'silent' });
-    const { stdout } = await run(process.execPath, [outfile], { timeout: 20_000 });
+    const { stdout } = await run(process.execPath, [outfile], { timeout: 100_000 }); // only a hang reaches it
     expect(stdout).toMatch(/^identity: us-east-1:[0-9a-f-]{36}$/m);
     expect(stdout).toMatch(/^caller: arn:aws:sts::000000000000:assumed-role\/\S+\/CognitoIdentityCredentials$/m);
     expect(stdout).toMatch(/^after clear: no credentials$/m);

@@ -54,7 +54,6 @@ describe('fault matrix', () => {
 
   it('docs/reliability.md shows this matrix', async () => {
     const doc = await readFile(new URL('../../docs/reliability.md', import.meta.url), 'utf8');
-    console.log(`fault matrix (${cells.length} cells):\n${renderFaultMatrix()}`);
     expect(doc).toContain(renderFaultMatrix());
   });
 });

@@ -1,12 +1,17 @@
-import { waitFor } from 'xstate';
 import { createAuth, createMemoryStorage, type Auth, type AuthSession } from '../../src/index';
 import type { FaultKind } from '../../src/local/index';
 import type { EngineStack } from '../support/engine-stack';
 import { frozenTimersClock } from '../support/frozen-timers-clock';
+import { GENEROUS_BOUND_MS, until } from '../support/generous-bound';
 import type { Column } from './fault-matrix';
 
-/** Short request timeout so a latency fault longer than it costs little real time. */
-export const REQUEST_TIMEOUT_MS = 300;
+/**
+ * The engine's request timeout, on the stack's test clock: it fires only when `settle` moves
+ * simulated time past it, never because the machine is slow.
+ */
+export const REQUEST_TIMEOUT_MS = 15_000;
+/** A latency fault holds its request this long in real time: far longer than any cell runs, so only the simulated timeout ends it. */
+const LATENCY_HOLD_MS = 120_000;
 export const SKEW_SECONDS = 7_200;
 const RETRY = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 100 };
 
@@ -23,7 +28,8 @@ export interface CellOutcome {
 /**
  * Runs one cell: brings an engine into the column's situation on the shared pool, injects the
  * fault on the next GetCredentialsForIdentity, makes the call, lets test-clock time pass for
- * back-off timers until it settles (or five seconds of real time: "hangs"), then fetches again.
+ * back-off timers (and, while a latency fault holds the request, for the request timeout) until
+ * it settles, then fetches again. Real time only bounds the waits ("hangs").
  */
 export async function runCell(stack: EngineStack, fault: FaultKind, column: Column, tag: string): Promise<CellOutcome> {
   const { pool, issuer, clock } = stack;
@@ -48,17 +54,17 @@ export async function runCell(stack: EngineStack, fault: FaultKind, column: Colu
     pool.injectFault({
       op: 'GetCredentialsForIdentity',
       kind: fault,
-      ...(fault === 'latency' ? { delayMs: REQUEST_TIMEOUT_MS * 2 } : {}),
+      ...(fault === 'latency' ? { delayMs: LATENCY_HOLD_MS } : {}),
       ...(fault === 'clockSkew' ? { skewSeconds: SKEW_SECONDS } : {}),
     });
     let call: Promise<AuthSession>;
     if (column === 'guest' || column === 'refreshing') call = auth.fetchAuthSession({ forceRefresh: true });
     else if (column === 'federating') call = auth.federateToIdentityPool({ token: await alice(), provider: issuer.loginsKey });
     else call = auth.fetchAuthSession();
-    const { outcome: result } = await settle(stack, auth, call);
+    const { outcome: result } = await settle(stack, auth, call, fault);
     const requests = pool.stats().requests;
     const state = JSON.stringify(auth.actor.getSnapshot().value);
-    const next = await settle(stack, auth, auth.fetchAuthSession());
+    const next = await settle(stack, auth, auth.fetchAuthSession(), fault);
     const after = next.outcome === 'resolves' ? (next.value as AuthSession) : { error: next.outcome };
     return { result, requests, before, after, state, events };
   } finally {
@@ -69,7 +75,7 @@ export async function runCell(stack: EngineStack, fault: FaultKind, column: Colu
 }
 
 /** The call's outcome ('resolves' or the error name) and value; throws when it does not settle. */
-async function settle(stack: EngineStack, auth: Auth, call: Promise<unknown>): Promise<{ outcome: string; value?: unknown }> {
+async function settle(stack: EngineStack, auth: Auth, call: Promise<unknown>, fault: FaultKind): Promise<{ outcome: string; value?: unknown }> {
   let outcome: string | undefined;
   let value: unknown;
   call.then(
@@ -79,23 +85,40 @@ async function settle(stack: EngineStack, auth: Auth, call: Promise<unknown>): P
     },
     (error: unknown) => (outcome = error instanceof Error ? error.name : String(error)),
   );
-  const deadline = Date.now() + 5_000;
-  while (outcome === undefined && Date.now() < deadline) {
-    await waitFor(auth.actor, (snapshot) => !snapshot.matches('federating') && !snapshot.matches('restoring') && !(snapshot.matches('refreshing') && !snapshot.matches({ refreshing: 'backingOff' })) && !snapshot.matches({ signedOut: 'fetchingGuestCredentials' }), { timeout: 5_000 }).catch(() => undefined);
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if (outcome !== undefined) break;
+  const deadline = Date.now() + GENEROUS_BOUND_MS;
+  let heldRequestTimedOut = false;
+  while (outcome === undefined) {
+    if (Date.now() > deadline) throw new Error(`the call never settled (engine in ${JSON.stringify(auth.actor.getSnapshot().value)})`);
+    if (fault === 'latency' && !heldRequestTimedOut && isHeldByLatencyFault(stack)) {
+      // The pool holds the faulted request (the first GetCredentialsForIdentity since the fault):
+      // the request timeout's simulated time passes.
+      heldRequestTimedOut = true;
+      await stack.clock.advance(REQUEST_TIMEOUT_MS);
+      continue;
+    }
     const next = stack.clock.pending()[0];
-    if (next !== undefined && next <= RETRY.maxDelayMs) await stack.clock.advance(Math.max(0, next));
-    else await new Promise((resolve) => setTimeout(resolve, 5));
+    if (!waitsOnNetwork(auth) && next !== undefined && next <= RETRY.maxDelayMs) await stack.clock.advance(Math.max(0, next));
+    else await new Promise((resolve) => setTimeout(resolve, 1));
   }
-  if (outcome === undefined) throw new Error(`the call never settled (engine in ${JSON.stringify(auth.actor.getSnapshot().value)})`);
   return { outcome, value };
 }
 
-/** Waits for requests the pool still serves (a latency fault) so the next cell starts clean. */
+function waitsOnNetwork(auth: Auth): boolean {
+  const snapshot = auth.actor.getSnapshot();
+  return (
+    snapshot.matches('federating') ||
+    snapshot.matches('restoring') ||
+    (snapshot.matches('refreshing') && !snapshot.matches({ refreshing: 'backingOff' })) ||
+    snapshot.matches({ signedOut: 'fetchingGuestCredentials' })
+  );
+}
+
+function isHeldByLatencyFault(stack: EngineStack): boolean {
+  const { requests, inFlight } = stack.pool.stats();
+  return requests['GetCredentialsForIdentity'] === 1 && inFlight['GetCredentialsForIdentity'] === 1;
+}
+
+/** Waits until the pool serves no request (an aborted latency fault's connection closes) so the next cell starts clean. */
 async function drain(stack: EngineStack): Promise<void> {
-  const deadline = Date.now() + 2_000;
-  while (Object.values(stack.pool.stats().inFlight).some((count) => count > 0) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await until(() => Object.values(stack.pool.stats().inFlight).every((count) => count === 0), 'the pool to finish serving requests');
 }

@@ -239,7 +239,7 @@ export function createAuthModel(config: ModelConfig, options: AuthModelOptions):
         : fail(cognitoError(answer.error));
     }
     if (invoke.src === 'restoreSession') {
-      if (outcome === 'error') return fail(new Error('model: storage offline'));
+      if (outcome === 'error') return fail(Object.assign(new Error('model: storage offline'), { name: 'StorageError' }));
       const restored = restoreOutcome(world, outcome as 'empty' | 'creds' | 'login' | 'invalid' | 'peer', options.oidcLoginsKey, world.peer);
       record.minted.push(...restored.minted);
       if (outcome === 'invalid') world.stored = null;
@@ -325,6 +325,10 @@ export function createAuthModel(config: ModelConfig, options: AuthModelOptions):
     const { next, taken, actions } = run(snapshot.machine, sent);
     record.sent = sent;
     record.taken = taken;
+    // A failed storage read is reported by the engine's store (sessionStorage_failure) before the machine hears of it.
+    if (event.type === 'xstate.error.actor.0.auth.restoring' && event.outcome === 'error') {
+      record.emitted.push({ type: 'sessionStorage_failure', adapter: 'custom', operation: 'getItem', error: { name: 'StorageError', message: 'model' } });
+    }
     applyActions(world, record, actions);
     return { status: 'active', output: undefined, error: undefined, machine: next, world, step: record };
   };

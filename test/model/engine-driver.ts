@@ -5,11 +5,13 @@ import { CallGate, type HeldCall } from '../support/call-gate';
 import type { EngineStack } from '../support/engine-stack';
 import { frozenTimersClock } from '../support/frozen-timers-clock';
 import { createGatedCognitoClient } from '../support/gated-cognito-client';
+import { callTimeoutsApartClock } from '../support/call-timeouts-apart-clock';
 import { createGatedStorage } from '../support/gated-storage';
+import { GENEROUS_BOUND_MS } from '../support/generous-bound';
 import { flushIo } from '../support/test-clock';
 import { networkOperation, type AuthModel, type ModelSnapshot } from './auth-model';
 import { Bindings } from './bindings';
-import { MODEL_TIMING, OIDC_TOKEN_TTL_SECONDS, SYNC_GAP_MS, type ModelEvent } from './model-config';
+import { MODEL_CALL_TIMEOUTS, MODEL_TIMING, OIDC_TOKEN_TTL_SECONDS, SYNC_GAP_MS, type ModelEvent } from './model-config';
 import { OPAQUE_LOGINS_KEY } from './pool-model';
 
 type Settlement = { state: 'pending' } | { state: 'resolved'; value: unknown } | { state: 'rejected'; error: unknown };
@@ -95,7 +97,8 @@ export class PathDriver {
       client: createGatedCognitoClient(pool, this.gate),
       storage: createGatedStorage(this.storage, this.gate),
       persistCredentials: true,
-      clock: this.stack.clock,
+      clock: callTimeoutsApartClock(this.stack.clock, Object.values(MODEL_CALL_TIMEOUTS)),
+      ...MODEL_CALL_TIMEOUTS,
       allowGuestAccess: settings.allowGuestAccess,
       refreshAheadMs: MODEL_TIMING.refreshAheadMs,
       retry: MODEL_TIMING.retry,
@@ -289,11 +292,11 @@ export class PathDriver {
   /**
    * Waits until no released call is in flight, the engine's snapshot stops changing, and every
    * invoke the model has running is paired with a held call (the SDK takes a few turns of the
-   * event loop before a request reaches the gate). Gives up after two seconds; the checks then
-   * say what differs.
+   * event loop before a request reaches the gate). Gives up after a generous real-time bound
+   * (never reached when engine and model agree); the checks then say what differs.
    */
   async settle(model: ModelSnapshot): Promise<void> {
-    const deadline = Date.now() + 2_000;
+    const deadline = Date.now() + GENEROUS_BOUND_MS;
     let last = this.engine?.actor.getSnapshot();
     let quiet = 0;
     for (;;) {

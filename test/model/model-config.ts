@@ -9,6 +9,12 @@ export const MODEL_TIMING: TimingSettings = {
   refreshAheadMs: 300_000,
   retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
 };
+/**
+ * The engine's timeouts for Cognito requests and app callbacks. The model has none: a path holds
+ * a call at the gate as long as it likes. Odd values no machine timer takes, kept apart from the
+ * clock by `callTimeoutsApartClock` (the fault matrix and test/regressions test the timeouts).
+ */
+export const MODEL_CALL_TIMEOUTS = { requestTimeoutMs: 3_599_987, callbackTimeoutMs: 3_599_983 } as const;
 /** Lifetime of credentials the local pool issues in model runs. */
 export const CREDENTIALS_TTL_SECONDS = 3_600;
 /** Lifetime of every OIDC token the model mints (shorter than the credentials, on purpose). */

@@ -17,6 +17,9 @@ afterAll(async () => {
   await stack.close();
 });
 
+// Each configuration walks for seconds on an idle machine; the limit only catches a hang, with every core busy.
+const GENEROUS_LIMIT_MS = 900_000;
+
 const only = process.env['IDPOOL_MODEL_CONFIG'];
 const names = modelConfigs('').map((config) => config.name).filter((name) => !only || name === only);
 
@@ -26,7 +29,7 @@ describe('model-based: shortest paths through the engine', () => {
     const model = createAuthModel(config, { oidcLoginsKey: stack.issuer.loginsKey, start: stack.clock.now() });
     const paths = shortestPaths(model);
     const failures = await walkPaths(stack, model, paths, name);
-    console.log(`shortest paths walked (${name}): ${paths.length}, ${paths.reduce((n, path) => n + path.events.length, 0)} steps, ${failures.length} failed`);
-    expect(failures.length, `\n${summarizeFailures(failures)}`).toBe(0);
-  }, 300_000);
+    expect(paths.length).toBeGreaterThan(0);
+    expect(failures.length, `${failures.length} of ${paths.length} shortest paths failed (${name}):\n${summarizeFailures(failures)}`).toBe(0);
+  }, GENEROUS_LIMIT_MS);
 });

@@ -10,17 +10,15 @@ import { simplePaths, summarizeFailures, walkPaths } from './model-paths';
 const ALL = process.env['IDPOOL_ALL_PATHS'] === '1';
 const SAMPLE = 40;
 
+// The limit only catches a hang: the sample walks for seconds on an idle machine, all paths for minutes.
+const GENEROUS_LIMIT_MS = 1_800_000;
+
 let stack: EngineStack;
-const totals = { walked: 0, replayable: 0, generated: 0 };
 beforeAll(async () => {
   stack = await startEngineStack({ allowUnauthenticated: true, credentialsTtlSeconds: CREDENTIALS_TTL_SECONDS });
 });
 afterAll(async () => {
   await stack.close();
-  console.log(
-    `simple paths walked: ${totals.walked}${ALL ? '' : ` of ${totals.replayable} (every ${SAMPLE}th; IDPOOL_ALL_PATHS=1 walks all)`}` +
-      ` — ${totals.generated} generated, ${totals.generated - totals.replayable} join a state reached with other context and do not replay`,
-  );
 });
 
 describe('model-based: simple paths through the engine', () => {
@@ -30,10 +28,10 @@ describe('model-based: simple paths through the engine', () => {
     const { all, replayable } = simplePaths(model);
     const chosen = ALL ? replayable : replayable.filter((path) => path.index % SAMPLE === 0);
     const failures = await walkPaths(stack, model, chosen, `simple-${name}`);
-    totals.walked += chosen.length;
-    totals.replayable += replayable.length;
-    totals.generated += all;
-    console.log(`simple paths walked (${name}): ${chosen.length} of ${replayable.length}, ${failures.length} failed`);
-    expect(failures.length, `\n${summarizeFailures(failures)}`).toBe(0);
-  }, 900_000);
+    expect(chosen.length).toBeGreaterThan(0);
+    expect(
+      failures.length,
+      `${failures.length} of ${chosen.length} simple paths failed (${name}; ${replayable.length} of ${all} generated replay, every ${ALL ? '' : `${SAMPLE}th `}one walked):\n${summarizeFailures(failures)}`,
+    ).toBe(0);
+  }, GENEROUS_LIMIT_MS);
 });

@@ -1,3 +1,5 @@
+import { until } from './generous-bound';
+
 /** A call held at the gate until the test lets it go on, answers it, or fails it. */
 export interface HeldCall {
   readonly kind: string;
@@ -74,6 +76,12 @@ export class CallGate {
     const index = this.#held.indexOf(call);
     if (index >= 0) this.#held.splice(index, 1);
   }
+}
+
+/** The one call of `kind` once it is held at `gate` (a generous real-time bound on the wait). */
+export async function untilHeld(gate: CallGate, kind: string): Promise<HeldCall> {
+  await until(() => gate.held().some((call) => call.kind === kind), `a held ${kind} call`);
+  return gate.take(kind);
 }
 
 function abortError(): Error {

@@ -1,9 +1,26 @@
+import { Readable } from 'node:stream';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import type { HttpHandlerOptions, HttpRequest } from '@smithy/types';
 import type { CallGate } from './call-gate';
 
 interface Handler {
-  handle(request: HttpRequest, options?: HttpHandlerOptions): Promise<unknown>;
+  handle(request: HttpRequest, options?: HttpHandlerOptions): Promise<{ response: { body?: unknown } }>;
+}
+
+/**
+ * Sends the request and reads the whole response body before the call counts as done: the
+ * engine's side then needs no more I/O, so "nothing in flight at the gate" means the answer
+ * has arrived, however slowly the machine reads its sockets.
+ */
+async function sendWholeResponse(send: Handler['handle'], request: HttpRequest, options?: HttpHandlerOptions): Promise<{ response: { body?: unknown } }> {
+  const result = await send(request, options);
+  const body = result.response.body;
+  if (body instanceof Readable) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+    result.response.body = new Uint8Array(Buffer.concat(chunks));
+  }
+  return result;
 }
 
 /**
@@ -31,7 +48,7 @@ export function createGatedCognitoClient(settings: { region: string; endpoint: s
     } catch {
       // Not JSON: nothing to show the test.
     }
-    return gate.pass(operation, body, options?.abortSignal as AbortSignal | undefined, () => send(request, options));
+    return gate.pass(operation, body, options?.abortSignal as AbortSignal | undefined, () => sendWholeResponse(send, request, options));
   };
   return client;
 }
