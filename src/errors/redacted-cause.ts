@@ -1,4 +1,5 @@
 import { redactSecrets } from './redact-secrets';
+import { isInstanceOf } from './is-instance-of';
 
 // A cause chain is kept this deep; deeper links (or a cycle) end it.
 const MAX_DEPTH = 5;
@@ -80,15 +81,6 @@ function metadataOf(value: unknown, secrets: readonly string[]): RedactedMetadat
   return metadata;
 }
 
-// `instanceof` asks a Proxy for its prototype, and that trap may throw.
-function isRedactedCause(value: unknown): value is RedactedCause {
-  try {
-    return value instanceof RedactedCause;
-  } catch {
-    return false;
-  }
-}
-
 /** How a thrown value that is not an object reads in a message, without calling into it. */
 function describePrimitive(value: unknown, secrets: readonly string[]): string {
   if (typeof value === 'string') return text(value, secrets) ?? '';
@@ -103,7 +95,7 @@ function describePrimitive(value: unknown, secrets: readonly string[]): string {
  * a Proxy, an object whose getters throw) into a {@link RedactedCause} with `secrets` removed.
  */
 export function redactedCause(thrown: unknown, secrets: readonly string[], depth = 0, seen: Set<unknown> = new Set()): RedactedCause {
-  if (isRedactedCause(thrown)) return thrown;
+  if (isInstanceOf(thrown, RedactedCause)) return thrown;
   if ((typeof thrown !== 'object' && typeof thrown !== 'function') || thrown === null) {
     return new RedactedCause({ name: 'Error', message: describePrimitive(thrown, secrets) });
   }

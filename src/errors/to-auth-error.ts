@@ -19,6 +19,7 @@ import {
 } from './error-classes';
 import { redactedCause, type RedactedCause } from './redacted-cause';
 import { redactSecrets } from './redact-secrets';
+import { isInstanceOf } from './is-instance-of';
 
 type ErrorClass = new (message: string, options?: ConstructorParameters<typeof AuthError>[1]) => AuthError;
 
@@ -92,13 +93,9 @@ function isNetworkFailure(error: RedactedCause): boolean {
   return error.cause instanceof Error && isNetworkFailure(error.cause as RedactedCause);
 }
 
-/** `instanceof AuthError` that cannot throw (it asks a Proxy for its prototype, and that trap may throw). */
+/** `instanceof AuthError` that cannot throw (see `isInstanceOf`). */
 export function isAuthError(value: unknown): value is AuthError {
-  try {
-    return value instanceof AuthError;
-  } catch {
-    return false;
-  }
+  return isInstanceOf(value, AuthError);
 }
 
 /** Reads one property of a thrown value without letting a getter or Proxy trap that throws escape. */

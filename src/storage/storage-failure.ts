@@ -1,6 +1,7 @@
 import { StorageError, type StorageErrorReason, type StorageOperation } from '../errors/error-classes';
 import { redactedCause } from '../errors/redacted-cause';
 import { findQuotedSecret } from './find-quoted-secret';
+import { isInstanceOf } from '../errors/is-instance-of';
 
 /** @internal The adapters idpool ships, as named in `StorageError.adapter`. */
 export type StorageAdapterName = 'memory' | 'web' | 'cookie' | 'file' | 'redis';
@@ -27,7 +28,7 @@ const MIN_SECRET_LENGTH = 8;
  */
 export function toStorageError(error: unknown, context: StorageFailureContext, message?: string): StorageError {
   const secrets = secretsOf(context.value);
-  if (isStorageError(error) && findQuotedSecret(error, secrets) === undefined) return error;
+  if (isInstanceOf(error, StorageError) && findQuotedSecret(error, secrets) === undefined) return error;
   const reason = context.reason ?? 'failed';
   const where = context.key === undefined ? '' : ` for key "${shorten(context.key)}"`;
   return new StorageError(message ?? `idpool ${context.adapter} storage: ${context.operation}${where} failed.`, {
@@ -144,11 +145,3 @@ function nameOf(error: unknown): unknown {
   }
 }
 
-// `instanceof` asks a Proxy for its prototype, and that trap may throw.
-function isStorageError(error: unknown): error is StorageError {
-  try {
-    return error instanceof StorageError;
-  } catch {
-    return false;
-  }
-}

@@ -4,7 +4,6 @@ import {
   createMemoryStorage,
   type Auth,
   type AuthEvent,
-  type AuthOptions,
   type AuthSession,
   type CredentialsAndIdentityIdProvider,
   type RefreshHandler,
@@ -13,26 +12,20 @@ import { createLogin } from '../../src/login/create-login';
 import { MAX_LIFETIME_MS } from '../../src/session/session-record';
 import { startEngineStack, type EngineStack } from '../support/engine-stack';
 import { flushIo, TestClock } from '../support/test-clock';
+import { standaloneEngines, STANDALONE_POOL_ID as IDENTITY_POOL_ID } from '../support/standalone-engines';
 
 // Attacks on app callbacks (finding 12) and lifetimes (finding 9) beyond those of
 // callback-hostile.test.ts and timer-overflow.test.ts: late, doubled and re-entrant answers.
-const IDENTITY_POOL_ID = 'us-east-1:00000000-0000-4000-8000-000000000000';
 const IDENTITY_ID = 'us-east-1:11111111-1111-4111-8111-111111111111';
 const DAY_MS = 86_400_000;
 
-const engines: Auth[] = [];
 let stack: EngineStack | undefined;
 afterEach(async () => {
-  await Promise.all(engines.splice(0).map((auth) => auth.stop()));
   await stack?.close();
   stack = undefined;
 });
-
-function engine(options: Partial<AuthOptions>): Auth {
-  const auth = createAuth({ identityPoolId: IDENTITY_POOL_ID, ...options });
-  engines.push(auth);
-  return auth;
-}
+// Registered after the stack's hook, so (hooks run last-in first-out) engines stop first.
+const engine = standaloneEngines();
 
 type ProviderAnswer = Awaited<ReturnType<CredentialsAndIdentityIdProvider['getCredentialsAndIdentityId']>>;
 

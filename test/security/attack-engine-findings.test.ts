@@ -1,13 +1,11 @@
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AuthError,
   createAuth,
   createMemoryStorage,
   NotAuthorizedException,
-  type Auth,
   type AuthEvent,
-  type AuthOptions,
   type CredentialsAndIdentityIdProvider,
 } from '../../src/index';
 import { redactedCause } from '../../src/errors/redacted-cause';
@@ -17,25 +15,16 @@ import { toLoginsKey } from '../../src/login/logins-key';
 import { resolveSettings } from '../../src/options';
 import { everyRendering, expectNoSecrets } from '../support/secret-scan';
 import { flushIo, TestClock } from '../support/test-clock';
+import { standaloneEngines, STANDALONE_POOL_ID as IDENTITY_POOL_ID } from '../support/standalone-engines';
 
 // Attacks on the engine's callbacks, error redaction and timers (issue 11 findings 9, 11, 12)
 // that the first round of fixes did not hold.
-const IDENTITY_POOL_ID = 'us-east-1:00000000-0000-4000-8000-000000000000';
 const IDENTITY_ID = 'us-east-1:11111111-1111-4111-8111-111111111111';
 const DAY_MS = 86_400_000;
 // A Facebook access token is opaque (not a JWT): only exact matching can redact it.
 const FACEBOOK_TOKEN = `EAABsbCS1iHgBAKZCZAx${'q7'.repeat(80)}`;
 
-const engines: Auth[] = [];
-afterEach(async () => {
-  await Promise.all(engines.splice(0).map((auth) => auth.stop()));
-});
-
-function engine(options: Partial<AuthOptions>): Auth {
-  const auth = createAuth({ identityPoolId: IDENTITY_POOL_ID, ...options });
-  engines.push(auth);
-  return auth;
-}
+const engine = standaloneEngines();
 
 async function failureOf(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(

@@ -11,11 +11,11 @@ import {
 } from '../../src/index';
 import { startEngineStack, type EngineStack } from '../support/engine-stack';
 import { flushIo, TestClock } from '../support/test-clock';
+import { standaloneEngines, STANDALONE_POOL_ID as IDENTITY_POOL_ID } from '../support/standalone-engines';
 import { throwEveryTrap } from './fixtures/throw-every-trap';
 
 // Finding 12: app callbacks (refresh handlers, token provider, credentials provider, client-metadata
 // provider) that never settle, throw what is not an Error, or answer nonsense.
-const IDENTITY_POOL_ID = 'us-east-1:00000000-0000-4000-8000-000000000000';
 const IDENTITY_ID = 'us-east-1:11111111-1111-4111-8111-111111111111';
 const YEAR_9999 = Date.UTC(9999, 11, 31);
 
@@ -120,19 +120,13 @@ function expectTyped(error: unknown, name: string): void {
   expect(String((error as Error).stack)).not.toContain('[object Object]');
 }
 
-const engines: Auth[] = [];
 let stack: EngineStack | undefined;
 afterEach(async () => {
-  await Promise.all(engines.splice(0).map((auth) => auth.stop()));
   await stack?.close();
   stack = undefined;
 });
-
-function poolless(options: Partial<AuthOptions>): Auth {
-  const auth = createAuth({ identityPoolId: IDENTITY_POOL_ID, ...options });
-  engines.push(auth);
-  return auth;
-}
+// Registered after the stack's hook, so (hooks run last-in first-out) engines stop first.
+const poolless = standaloneEngines();
 
 type ProviderAnswer = Awaited<ReturnType<CredentialsAndIdentityIdProvider['getCredentialsAndIdentityId']>>;
 
@@ -162,8 +156,7 @@ describe('options: callbackTimeoutMs', () => {
     for (const value of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 1e12, '30000', null]) {
       expect(() => createAuth({ identityPoolId: IDENTITY_POOL_ID, callbackTimeoutMs: value as number })).toThrow(/callbackTimeoutMs/);
     }
-    const auth = createAuth({ identityPoolId: IDENTITY_POOL_ID, callbackTimeoutMs: 1_000 });
-    engines.push(auth);
+    expect(() => poolless({ callbackTimeoutMs: 1_000 })).not.toThrow();
   });
 });
 

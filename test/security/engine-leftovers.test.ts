@@ -8,6 +8,7 @@ import { decodeClearedSessions, encodeClearedSessions, isSessionId, MAX_SESSION_
 import { legacySessionId } from '../../src/session/legacy-session-id';
 import type { StorageChangeListener } from '../../src/storage/key-value-storage';
 import { startEngineStack, untilIdle, type EngineStack } from '../support/engine-stack';
+import { tappedStorage } from './fixtures/tapped-storage';
 
 let stack: EngineStack | undefined;
 afterEach(async () => {
@@ -18,17 +19,7 @@ afterEach(async () => {
 describe('hostile change notices are ignored, not thrown back into the adapter', () => {
   it('ignores a notice that is undefined, null, not an object, or has no string key and string-or-null newValue', async () => {
     stack = await startEngineStack();
-    const backing = createMemoryStorage();
-    const listeners: StorageChangeListener[] = [];
-    const storage: KeyValueStorage = {
-      getItem: (key) => backing.getItem(key),
-      setItem: (key, value) => backing.setItem(key, value),
-      removeItem: (key) => backing.removeItem(key),
-      subscribe: (listener) => {
-        listeners.push(listener);
-        return () => undefined;
-      },
-    };
+    const { storage, listeners } = tappedStorage();
     const auth = stack.engine({ storage });
     await auth.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }), provider: stack.issuer.loginsKey });
     const clearedKey = `idpool.default.${stack.pool.identityPoolId}.cleared`;

@@ -1,12 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { boundedClock } from '../../src/options';
-import { createAuth, type Auth, type AuthOptions, type CredentialsAndIdentityIdProvider } from '../../src/index';
+import type { CredentialsAndIdentityIdProvider } from '../../src/index';
 import { TestClock } from '../support/test-clock';
+import { standaloneEngines } from '../support/standalone-engines';
 
 // Finding 9: a delay over 2^31-1 ms makes Node (and browsers) fire the timer after 1 ms.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const DAY_MS = 86_400_000;
-const IDENTITY_POOL_ID = 'us-east-1:00000000-0000-4000-8000-000000000000';
 const IDENTITY_ID = 'us-east-1:11111111-1111-4111-8111-111111111111';
 
 /** A simulated clock that treats delays as Node's setTimeout does: over the maximum, NaN or < 1 → 1 ms. */
@@ -37,16 +37,7 @@ function longLivedProvider(now: () => number, lifetimeMs: number, calls: { count
   };
 }
 
-const engines: Auth[] = [];
-afterEach(async () => {
-  await Promise.all(engines.splice(0).map((auth) => auth.stop()));
-});
-
-function engine(options: Partial<AuthOptions>): Auth {
-  const auth = createAuth({ identityPoolId: IDENTITY_POOL_ID, ...options });
-  engines.push(auth);
-  return auth;
-}
+const engine = standaloneEngines();
 
 /** Advances a simulated hour in one-second steps; stops early once a storm is evident. */
 async function simulateHour(clock: TestClock, calls: { count: number }): Promise<void> {
