@@ -211,6 +211,7 @@ export async function getOpenIdTokenForDeveloperIdentity(
     identityId: identity.id,
     amr: amr(ctx, identity),
     ttlSeconds: input.TokenDuration ?? DEVELOPER_TOKEN_TTL_SECONDS,
+    ...(input.PrincipalTags === undefined ? {} : { principalTags: input.PrincipalTags }),
   });
   return { IdentityId: identity.id, Token: token };
 }

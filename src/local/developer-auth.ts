@@ -18,6 +18,7 @@ export async function authorizeDeveloperRequest(
   now: number,
 ): Promise<void> {
   const parsed = parseAuthorization(request.headers);
+  // Cognito's JSON front end words it this way (STS, an awsQuery service, says "Request is missing …").
   if (parsed.kind === 'missing') throw new CognitoError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   if (parsed.kind === 'malformed') throw new CognitoError('IncompleteSignatureException', parsed.message);
   const auth = parsed.authorization;

@@ -1,22 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  accessDenied,
-  CognitoError,
-  identityNotFound,
-  identityPoolNotFound,
-  internalError,
-  loginsDoNotMatch,
-  serializationError,
-  tooManyRequests,
-  unknownOperation,
-} from './cognito-errors';
+import { accessDenied, CognitoError, internalError, serializationError, unknownOperation } from './cognito-errors';
 import {
   parseGetCredentialsForIdentityInput,
   parseGetIdInput,
   parseGetOpenIdTokenForDeveloperIdentityInput,
   parseGetOpenIdTokenInput,
-  parseJsonBody,
 } from './cognito-input';
 import {
   getCredentialsForIdentity,
@@ -26,13 +15,16 @@ import {
   type OperationContext,
 } from './cognito-operations';
 import { authorizeDeveloperRequest } from './developer-auth';
-import type { ActiveFault, FaultQueue } from './faults';
+import { cognitoFaultError, stsFaultError } from './fault-answers';
+import type { FaultQueue } from './faults';
+import { parseJsonBody } from './input-validation';
 import { MAX_BODY_BYTES } from './local-defaults';
 import { readBody } from './read-body';
+import { cognitoReply, stsReply, type Reply } from './server-replies';
 import { requestUrl } from './server-guards';
 import type { SignedRequest } from './sigv4-verifier';
 import type { StatsRecorder } from './stats';
-import { handleSts, stsAction, stsError, type StsResponse } from './sts-handler';
+import { handleSts, stsAction, stsError } from './sts-handler';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityService.';
 // Browsers call Cognito cross-origin; like the real endpoint, allow any origin and expose what SDKs read.
@@ -67,15 +59,6 @@ interface Route {
   readonly op: string;
 }
 
-interface Reply {
-  readonly status: number;
-  readonly contentType: string;
-  readonly body: string;
-  readonly headers?: Record<string, string>;
-  readonly errorName?: string;
-  readonly noCors?: boolean;
-}
-
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -92,68 +75,6 @@ function routeOf(req: IncomingMessage): Route {
   const scopedToSts = /Credential=[^/]+\/\d{8}\/[^/]+\/sts\//.test(headerValue(req, 'authorization') ?? '');
   if (contentType === 'application/x-www-form-urlencoded' || scopedToSts) return { service: 'sts', op: UNKNOWN };
   return { service: 'cognito', op: UNKNOWN };
-}
-
-function cognitoReply(error: CognitoError): Reply {
-  const body: Record<string, string> = { __type: error.name };
-  if (error.message !== '') body.message = error.message;
-  return {
-    status: error.status,
-    contentType: 'application/x-amz-json-1.1',
-    body: JSON.stringify(body),
-    headers: { 'x-amzn-ErrorType': `${error.name}:` },
-    errorName: error.name,
-  };
-}
-
-function stsReply(response: StsResponse): Reply {
-  return {
-    status: response.status,
-    contentType: 'text/xml',
-    body: response.xml,
-    ...(response.errorCode === undefined ? {} : { errorName: response.errorCode }),
-  };
-}
-
-/** The Cognito error a fault stands for; resourceNotFound names the identity or pool the request did. */
-function cognitoFaultError(fault: ActiveFault, body: string, identityPoolId: string): CognitoError | undefined {
-  switch (fault.kind) {
-    case 'throttle':
-      return tooManyRequests();
-    case 'internal':
-      return internalError();
-    case 'notAuthorized':
-      return loginsDoNotMatch();
-    case 'resourceNotFound': {
-      let input: Record<string, unknown> = {};
-      try {
-        input = parseJsonBody(body);
-      } catch {
-        // a malformed body still gets the injected answer
-      }
-      const identityId = Object.hasOwn(input, 'IdentityId') ? input.IdentityId : undefined;
-      const poolId = Object.hasOwn(input, 'IdentityPoolId') ? input.IdentityPoolId : undefined;
-      if (typeof identityId === 'string') return identityNotFound(identityId);
-      return identityPoolNotFound(typeof poolId === 'string' ? poolId : identityPoolId);
-    }
-    default:
-      return undefined;
-  }
-}
-
-function stsFaultError(fault: ActiveFault): StsResponse | undefined {
-  switch (fault.kind) {
-    case 'throttle':
-      return stsError(400, 'Throttling', 'Rate exceeded');
-    case 'internal':
-      return stsError(500, 'InternalFailure', 'An internal error occurred.');
-    case 'notAuthorized':
-      return stsError(403, 'AccessDenied', 'User is not authorized to perform: sts:GetCallerIdentity');
-    case 'resourceNotFound':
-      return stsError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
-    default:
-      return undefined;
-  }
 }
 
 export interface IdentityPoolServerDeps {

@@ -1,13 +1,19 @@
 import { SignJWT, compactVerify, decodeJwt, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { invalidLoginToken } from './cognito-errors';
 import { audiencesOf } from './jwt-audiences';
-import { COGNITO_TOKEN_ISSUER } from './local-defaults';
+import { COGNITO_TOKEN_ISSUER, LOCAL_ACCOUNT_ID } from './local-defaults';
 
 export interface PoolTokenClaims {
   readonly identityId: string;
   readonly amr: readonly string[];
   readonly ttlSeconds: number;
+  /** GetOpenIdTokenForDeveloperIdentity's PrincipalTags, carried as Cognito carries them. */
+  readonly principalTags?: ReadonlyMap<string, string>;
 }
+
+/** Claims Cognito puts in its OpenID tokens beside the registered ones. */
+const IDENTITY_POOL_ARN_CLAIM = 'https://cognito-identity.amazonaws.com/identity-pool-arn';
+const TAGS_CLAIM = 'https://aws.amazon.com/tags';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 
@@ -17,12 +23,15 @@ export class PoolTokenSigner {
     private readonly keys: KeyPair,
     private readonly kid: string,
     private readonly identityPoolId: string,
+    private readonly identityPoolArn: string,
     private readonly now: () => number,
   ) {}
 
   static async create(region: string, identityPoolId: string, now: () => number): Promise<PoolTokenSigner> {
     const keys = await generateKeyPair('RS512', { extractable: true });
-    return new PoolTokenSigner(keys, `${region}-1`, identityPoolId, now);
+    // Cognito names its signing keys by region and a serial: `us-east-11`, `eu-west-21`.
+    const arn = `arn:aws:cognito-identity:${region}:${LOCAL_ACCOUNT_ID}:identitypool/${identityPoolId}`;
+    return new PoolTokenSigner(keys, `${region}1`, identityPoolId, arn, now);
   }
 
   async jwks(): Promise<{ keys: JWK[] }> {
@@ -32,7 +41,11 @@ export class PoolTokenSigner {
 
   async sign(claims: PoolTokenClaims): Promise<string> {
     const iat = Math.floor(this.now() / 1000);
-    return new SignJWT({ amr: [...claims.amr] })
+    const tags =
+      claims.principalTags === undefined || claims.principalTags.size === 0
+        ? {}
+        : { [TAGS_CLAIM]: { principal_tags: Object.fromEntries([...claims.principalTags].map(([key, value]) => [key, [value]])) } };
+    return new SignJWT({ amr: [...claims.amr], [IDENTITY_POOL_ARN_CLAIM]: this.identityPoolArn, ...tags })
       .setProtectedHeader({ alg: 'RS512', kid: this.kid, typ: 'JWS' })
       .setIssuer(COGNITO_TOKEN_ISSUER)
       .setSubject(claims.identityId)

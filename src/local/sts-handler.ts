@@ -11,6 +11,7 @@ export interface StsResponse {
   readonly errorCode?: string;
 }
 
+const ROLE_SESSION_NAME = 'CognitoIdentityCredentials';
 const NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const SIGNATURE_MISMATCH =
   'The request signature we calculated does not match the signature you provided. ' +
@@ -79,8 +80,10 @@ export async function handleSts(
   if (action !== 'GetCallerIdentity') {
     return stsError(400, 'InvalidAction', `Could not find operation ${action ?? ''} for version ${params.get('Version') ?? 'NO_VERSION_SPECIFIED'}`);
   }
-  const arn = `arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/${issued.roleName}/CognitoIdentityCredentials`;
-  const userId = `${roleId(issued.roleName)}:${issued.identityId}`;
+  // Cognito assumes the role with the session name `CognitoIdentityCredentials`; AWS's UserId for an
+  // assumed role is `<role id>:<session name>`, so neither names the identity.
+  const arn = `arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/${issued.roleName}/${ROLE_SESSION_NAME}`;
+  const userId = `${roleId(issued.roleName)}:${ROLE_SESSION_NAME}`;
   const xml =
     `<GetCallerIdentityResponse xmlns="${NAMESPACE}">\n  <GetCallerIdentityResult>\n` +
     `    <Arn>${escapeXml(arn)}</Arn>\n    <UserId>${escapeXml(userId)}</UserId>\n    <Account>${LOCAL_ACCOUNT_ID}</Account>\n` +

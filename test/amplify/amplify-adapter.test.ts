@@ -54,7 +54,9 @@ describe('Amplify v6 through the credentials provider', () => {
     const sts = new STSClient({ region: stack.pool.region, endpoint: stack.pool.endpoint, credentials: first.credentials!, maxAttempts: 1 });
     const caller = await sts.send(new GetCallerIdentityCommand({}));
     sts.destroy();
-    expect(caller.UserId).toContain(federated.identityId);
+    // As on AWS, STS answers with the authenticated role and Cognito's session name (never the identity id).
+    expect(caller.Arn).toMatch(/:assumed-role\/Cognito_idpoolAuth_Role\/CognitoIdentityCredentials$/);
+    expect(caller.UserId).toMatch(/^AROA\w+:CognitoIdentityCredentials$/);
 
     const forced = await fetchAuthSession({ forceRefresh: true });
     expect(forced.credentials?.accessKeyId).not.toBe(federated.credentials.accessKeyId);

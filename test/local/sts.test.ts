@@ -26,7 +26,7 @@ async function credentialsFor(s: LocalStack, sub: string) {
 }
 
 describe('STS GetCallerIdentity', () => {
-  it('answers a request signed with issued credentials, naming the identity', async () => {
+  it('answers a request signed with issued credentials as AWS does: role id and session name, never the identity id', async () => {
     stack = await startLocalStack();
     const { identityId, credentials } = await credentialsFor(stack, 'alice');
     const sts = stsClient(stack.pool, credentials);
@@ -34,7 +34,10 @@ describe('STS GetCallerIdentity', () => {
     sts.destroy();
     expect(caller.Account).toBe(LOCAL_ACCOUNT_ID);
     expect(caller.Arn).toBe(`arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/Cognito_idpoolAuth_Role/CognitoIdentityCredentials`);
-    expect(caller.UserId).toMatch(new RegExp(`^AROA[A-Z2-7]{17}:${identityId}$`));
+    // AWS: an assumed role's UserId is `<role id>:<role session name>`, the session name the Arn ends with.
+    expect(caller.UserId).toMatch(/^AROA[A-Z2-7]{17}:CognitoIdentityCredentials$/);
+    expect(caller.UserId?.split(':')[1]).toBe(caller.Arn?.split('/').at(-1));
+    expect(`${caller.UserId} ${caller.Arn}`).not.toContain(identityId.split(':')[1]);
     expect(stack.pool.stats().requests.GetCallerIdentity).toBe(1);
   });
 
