@@ -4,6 +4,8 @@ export interface CliIo {
   readonly err: (line: string) => void;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM); long-running commands await it. */
   readonly stopRequested: () => Promise<string>;
+  /** The absolute command that runs this `idpool` (node, its loader flags, the script), for `credential_process` lines. */
+  readonly selfCommand: readonly string[];
 }
 
 /** One `idpool <command>`: its name, a one-line summary for the top-level help, its own help, and its body. */
@@ -15,5 +17,8 @@ export interface CliCommand {
   run(args: readonly string[], io: CliIo): Promise<number>;
 }
 
-/** Exit code for a usage error (unknown command or option). */
+/** Exit code for a usage error (unknown command or option, a malformed value). */
 export const USAGE_ERROR = 2;
+
+/** Exit code when a session's sign-in is gone or cannot be renewed: the user must run `idpool login`. */
+export const LOGIN_REQUIRED = 3;

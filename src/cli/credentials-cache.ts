@@ -61,3 +61,8 @@ export async function writeCachedCredentials(path: string, output: CredentialPro
     throw error;
   }
 }
+
+/** Drops an entry the pool refused; a missing file is no error. */
+export async function removeCachedCredentials(path: string): Promise<void> {
+  await rm(path, { force: true });
+}

@@ -24,7 +24,10 @@ never are. Ends by itself in about <ttl - refresh-ahead> seconds (15 by default)
 Options:
   --credentials-ttl <secs>   lifetime of the pool's credentials (default 20)
   --refresh-ahead <secs>     how long before expiry idpool refreshes (default 5)
-  -h, --help                 show this help`;
+  -h, --help                 show this help
+
+Exit codes: 0 the story ran to its end, 1 a step failed (named on stderr), 2 usage error,
+130 interrupted.`;
 
 const DEMO_SUBJECT = 'demo-user';
 

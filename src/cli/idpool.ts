@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import type { CliIo } from './cli-command';
 import { commands } from './commands';
 import { runCli } from './run-cli';
@@ -6,7 +7,16 @@ import { runCli } from './run-cli';
 // Set before any client exists (the SDK reads it at construction); the library leaves it alone.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
+// How to run this very idpool again from anywhere: node, its loader flags (tsx in development), the
+// script by absolute path. Debugger flags are left out; they would stop every credential_process.
+const selfCommand = [
+  process.execPath,
+  ...process.execArgv.filter((flag) => !/^--(inspect|debug)/.test(flag)),
+  resolvePath(process.argv[1] ?? 'idpool'),
+];
+
 const io: CliIo = {
+  selfCommand,
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
   stopRequested: () =>

@@ -18,8 +18,11 @@ Options:
   --pool-port <port>        Cognito Identity endpoint port (default 4000; 0 picks a free one)
   --issuer-port <port>      OIDC issuer port (default 4010; 0 picks a free one)
   --credentials-ttl <secs>  lifetime of issued AWS credentials (default 3600)
+  --id-token-ttl <secs>     lifetime of the id tokens 'idpool login' gets (default 3600)
   --allow-guests            allow unauthenticated identities
-  -h, --help                show this help`;
+  -h, --help                show this help
+
+Exit codes: 0 stopped by Ctrl+C or SIGTERM, 1 could not start (e.g. port in use), 2 usage error.`;
 
 const OPAQUE_PROVIDERS = ['graph.facebook.com', 'www.amazon.com'];
 
@@ -37,7 +40,7 @@ function readSeconds(value: string | undefined, flag: string): number | undefine
   return seconds;
 }
 
-function describe(pool: LocalIdentityPool, issuer: LocalOidcIssuer, allowGuests: boolean, ttl: number): string {
+function describe(pool: LocalIdentityPool, issuer: LocalOidcIssuer, allowGuests: boolean, ttl: number, idTokenTtl: number): string {
   const getIdBody = JSON.stringify({ IdentityPoolId: pool.identityPoolId, Logins: { [issuer.loginsKey]: '<id_token>' } });
   return `idpool local: Cognito Identity and an OIDC issuer on loopback (dev only)
 
@@ -52,10 +55,15 @@ function describe(pool: LocalIdentityPool, issuer: LocalOidcIssuer, allowGuests:
   Logins key          ${issuer.loginsKey}
   Client id (aud)     ${issuer.audience}
   Login page          ${issuer.issuer}/authorize?redirect_uri=<your app URL>
+  Token endpoint      ${issuer.issuer}/token (code + PKCE, refresh, device; id tokens live ${idTokenTtl} s)
   Opaque providers    ${OPAQUE_PROVIDERS.join(', ')} (subject = token text before ':')
   Developer provider  ${DEFAULT_DEVELOPER_PROVIDER_NAME}
   Developer keys      ${LOCAL_DEVELOPER_CREDENTIALS.accessKeyId} / ${LOCAL_DEVELOPER_CREDENTIALS.secretAccessKey} (local only)
 
+Sign in for the AWS CLI (any username):
+  idpool login --issuer ${issuer.issuer} --client-id ${issuer.audience}
+  then, in ~/.aws/config: credential_process = <idpool --print-credential-process> credentials --session default \\
+      --identity-pool-id ${pool.identityPoolId} --endpoint ${pool.endpoint}
 Mint an id token:
   curl '${issuer.issuer}/mint?sub=alice'
 Federate it:
@@ -74,6 +82,7 @@ async function runLocal(args: readonly string[], io: CliIo): Promise<number> {
         'pool-port': { type: 'string' },
         'issuer-port': { type: 'string' },
         'credentials-ttl': { type: 'string' },
+        'id-token-ttl': { type: 'string' },
         'allow-guests': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -92,10 +101,13 @@ async function runLocal(args: readonly string[], io: CliIo): Promise<number> {
   let poolPort: number;
   let issuerPort: number;
   let ttl: number | undefined;
+  let idTokenTtl: number | undefined;
   try {
     poolPort = readPort(parsed['pool-port'], 4000, '--pool-port');
     issuerPort = readPort(parsed['issuer-port'], 4010, '--issuer-port');
     ttl = readSeconds(parsed['credentials-ttl'], '--credentials-ttl');
+    idTokenTtl = readSeconds(parsed['id-token-ttl'], '--id-token-ttl');
+    if (idTokenTtl !== undefined && idTokenTtl > 86_400) throw new RangeError('--id-token-ttl must be at most 86400 seconds');
   } catch (error) {
     io.err(`idpool local: ${(error as Error).message}`);
     return USAGE_ERROR;
@@ -105,7 +117,7 @@ async function runLocal(args: readonly string[], io: CliIo): Promise<number> {
   let issuer: LocalOidcIssuer | undefined;
   let pool: LocalIdentityPool | undefined;
   try {
-    issuer = await startLocalOidcIssuer({ port: issuerPort });
+    issuer = await startLocalOidcIssuer({ port: issuerPort, ...(idTokenTtl === undefined ? {} : { idTokenTtlSeconds: idTokenTtl }) });
     pool = await startLocalIdentityPool({
       port: poolPort,
       allowUnauthenticated: allowGuests,
@@ -124,7 +136,7 @@ async function runLocal(args: readonly string[], io: CliIo): Promise<number> {
     return 1;
   }
 
-  io.out(describe(pool, issuer, allowGuests, ttl ?? 3600));
+  io.out(describe(pool, issuer, allowGuests, ttl ?? 3600, idTokenTtl ?? 3600));
   const signal = await io.stopRequested();
   await Promise.all([pool.close(), issuer.close()]);
   io.out(`idpool local: stopped (${signal})`);

@@ -26,3 +26,4 @@ export type { FaultKind, FaultSpec } from './faults';
 export type { ServerGuardOptions } from './server-guards';
 export type { LocalPoolStats } from './stats';
 export type { LocalOidcIssuer, LocalOidcIssuerOptions, MintClaims, MintOptions } from './oidc-issuer';
+export type { LocalOidcClient } from './oidc-clients';

@@ -1,98 +1,57 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SignJWT, type JWTPayload } from 'jose';
-import { checkClock, checkPort } from './option-checks';
+import { DeviceCodeStore } from './issuer-device-codes';
+import { ExpiringMap } from './issuer-expiring-map';
 import { IssuerKeyRing } from './issuer-key-ring';
+import { RefreshTokenStore } from './issuer-refresh-tokens';
 import { LOCAL_CLIENT_ID } from './local-defaults';
-import { implicitRedirect, readAuthorizeParams, renderErrorPage, renderLoginPage } from './login-page';
 import { closeServer, listenOnLoopback } from './loopback-server';
-import { readBody } from './read-body';
-import { createGuardedServer, isAllowedUrl, requestUrl, resolveServerGuards, type ServerGuardOptions } from './server-guards';
+import { handleAuthorize } from './oidc-authorize';
+import { registerClients } from './oidc-clients';
+import { handleDeviceAuthorization, handleDevicePage } from './oidc-device-flow';
+import { discoveryDocument } from './oidc-discovery';
+import { sendJson } from './oidc-http';
+import type { AuthorizationCode, IssuerContext, MintRequest } from './oidc-issuer-context';
+import type { LocalOidcIssuer, LocalOidcIssuerOptions, MintClaims, MintOptions } from './oidc-issuer-types';
+import { handleRevoke, handleToken } from './oidc-token-endpoint';
+import { checkClock, checkPort } from './option-checks';
+import { createGuardedServer, isAllowedUrl, requestUrl, resolveServerGuards } from './server-guards';
 
-/** Options of {@link startLocalOidcIssuer}; the server guards (timeouts, allowed hosts) are described on {@link ServerGuardOptions}. */
-export interface LocalOidcIssuerOptions extends ServerGuardOptions {
-  /** Port on 127.0.0.1; default 0 (an ephemeral port). */
-  readonly port?: number;
-  /** Default `aud` of minted tokens; default {@link LOCAL_CLIENT_ID}. */
-  readonly audience?: string;
-  /** Clock in epoch ms for `iat`/`exp`; default `Date.now`. */
-  readonly now?: () => number;
-}
-
-/** Claims of a minted token; any extra claim is kept. `iss` is always the issuer. */
-export interface MintClaims {
-  readonly [claim: string]: unknown;
-  /** Subject; default a fresh UUID. An explicit `undefined` leaves the claim out (to test rejections). */
-  readonly sub?: string | undefined;
-  /** Issued at, epoch seconds; default the issuer clock. */
-  readonly iat?: number;
-  /** Not before, epoch seconds; absent by default. */
-  readonly nbf?: number;
-  /** Expiry, epoch seconds; default `iat`-clock + `expiresIn`. */
-  readonly exp?: number;
-}
-
-/** Options of {@link LocalOidcIssuer.mintToken}. */
-export interface MintOptions {
-  /** Seconds from now until `exp`; default 3600; negative mints an already expired token. */
-  readonly expiresIn?: number;
-  /** `aud` claim; default the issuer's audience. */
-  readonly audience?: string | string[];
-  /** Key id: the current key by default; a retired kid signs with that retired key; an unknown kid is put in the header as is. */
-  readonly kid?: string;
-}
-
-/** A running local OpenID Connect issuer. */
-export interface LocalOidcIssuer {
-  /** Issuer URL (`iss`), e.g. `http://127.0.0.1:4010`. */
-  readonly issuer: string;
-  /** The Logins key for this issuer: its URL without the scheme, e.g. `127.0.0.1:4010`. */
-  readonly loginsKey: string;
-  readonly jwksUri: string;
-  /** Default `aud` of the tokens it mints. */
-  readonly audience: string;
-  /** Signs an RS256 id token. */
-  mintToken(claims?: MintClaims, options?: MintOptions): Promise<string>;
-  /** New signing key with a new kid; the old key leaves the JWKS at once. */
-  rotateKeys(): Promise<{ kid: string; retiredKid: string }>;
-  close(): Promise<void>;
-}
-
-const MAX_FORM_BYTES = 64 * 1024;
-
-/** A stable `sub` for a username typed into the login page. */
-function subjectForUsername(username: string): string {
-  const hex = createHash('sha256').update(`idpool-local:${username}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
-function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, {
-    ...headers,
-    'Content-Type': contentType,
-    'Content-Length': Buffer.byteLength(body),
-    'Cache-Control': 'no-store',
-  });
-  res.end(body);
-}
-
-const sendJson = (res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void =>
-  send(res, status, 'application/json', JSON.stringify(value), headers);
+export type { LocalOidcIssuer, LocalOidcIssuerOptions, MintClaims, MintOptions } from './oidc-issuer-types';
 
 // Discovery and JWKS are public: any page may read them, as with a real issuer.
 const PUBLIC_CORS = { 'Access-Control-Allow-Origin': '*' };
+const PUBLIC_PATHS = new Set(['/.well-known/openid-configuration', '/.well-known/jwks.json']);
+const CODE_TTL_MS = 60_000;
+const MAX_CODES = 1_000;
+const DAY_S = 86_400;
+
+function checkSeconds(value: unknown, option: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > max) {
+    throw new TypeError(`"${option}" must be a whole number of seconds between 1 and ${max}`);
+  }
+  return value;
+}
 
 /**
- * Starts an OpenID Connect issuer on 127.0.0.1: discovery document, JWKS,
- * RS256 id tokens minted in code (`mintToken`) or over HTTP (`GET /mint?sub=…`),
- * and a tiny login page (`GET /authorize`, implicit flow) for browser demos.
- * `rotateKeys()` replaces the signing key and drops the old one from the JWKS.
+ * Starts an OpenID Connect issuer on 127.0.0.1 for development and tests:
+ *
+ * - discovery document and JWKS; RS256 id tokens minted in code (`mintToken`) or over HTTP (`GET /mint?sub=…`);
+ * - a tiny sign-in page (`/authorize`): the implicit flow for browser demos, and the authorization
+ *   code flow with PKCE (S256 only) for registered `clients`, redirect URIs matched exactly (any port
+ *   on a loopback IP literal, RFC 8252);
+ * - a token endpoint: single-use codes (60 s), rotating refresh tokens with the `offline_access`
+ *   scope (a reused one revokes its sign-in), and the device authorization grant (RFC 8628) with
+ *   its `/device` page; `/revoke` (RFC 7009);
+ * - `rotateKeys()` replaces the signing key and drops the old one from the JWKS.
  *
  * @example
  * ```ts
  * import { startLocalOidcIssuer } from 'idpool/local';
  *
- * const issuer = await startLocalOidcIssuer({ port: 4010 });
+ * const issuer = await startLocalOidcIssuer({ port: 4010, idTokenTtlSeconds: 300 });
  * const token = await issuer.mintToken({ sub: 'alice' }, { expiresIn: 300 });
  * const expired = await issuer.mintToken({ sub: 'alice' }, { expiresIn: -60 });
  * console.log(issuer.loginsKey); // '127.0.0.1:4010'
@@ -106,6 +65,11 @@ export async function startLocalOidcIssuer(options: LocalOidcIssuerOptions = {})
     throw new TypeError('"audience" must be a non-empty string');
   }
   const audience = options.audience ?? LOCAL_CLIENT_ID;
+  const clients = registerClients(options.clients, audience);
+  const idTokenTtlSeconds = checkSeconds(options.idTokenTtlSeconds, 'idTokenTtlSeconds', 3600, DAY_S);
+  const refreshTtlS = checkSeconds(options.refreshTokenTtlSeconds, 'refreshTokenTtlSeconds', 30 * DAY_S, 365 * DAY_S);
+  const deviceTtlS = checkSeconds(options.deviceCodeTtlSeconds, 'deviceCodeTtlSeconds', 600, DAY_S);
+  const intervalS = checkSeconds(options.devicePollIntervalSeconds, 'devicePollIntervalSeconds', 5, 60);
   const guards = resolveServerGuards(options);
   const keys = await IssuerKeyRing.create();
   let issuer = '';
@@ -127,34 +91,32 @@ export async function startLocalOidcIssuer(options: LocalOidcIssuerOptions = {})
     return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
   };
 
-  const isAllowedRedirect = (target: string): boolean => isAllowedUrl(target, guards.allowedHosts);
-
-  const authorize = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    if (req.method === 'GET') {
-      const params = readAuthorizeParams(url.searchParams, isAllowedRedirect);
-      if (typeof params === 'string') return send(res, 400, 'text/html; charset=utf-8', renderErrorPage(params));
-      return send(res, 200, 'text/html; charset=utf-8', renderLoginPage(params, issuer));
-    }
-    const read = await readBody(req, MAX_FORM_BYTES);
-    if (read.kind !== 'ok') return send(res, 413, 'text/html; charset=utf-8', renderErrorPage('Form too large'));
-    const form = new URLSearchParams(read.body);
-    const params = readAuthorizeParams(form, isAllowedRedirect);
-    if (typeof params === 'string') return send(res, 400, 'text/html; charset=utf-8', renderErrorPage(params));
-    const username = form.get('username')?.trim() ?? '';
-    if (username === '') {
-      return send(res, 400, 'text/html; charset=utf-8', renderLoginPage(params, issuer, 'Enter a username.'));
-    }
-    const idToken = await mintToken(
+  const signIdToken = (request: MintRequest): Promise<string> =>
+    mintToken(
       {
-        sub: subjectForUsername(username),
-        preferred_username: username,
-        name: username,
-        ...(params.nonce === undefined ? {} : { nonce: params.nonce }),
+        sub: request.subject,
+        preferred_username: request.username,
+        name: request.username,
+        auth_time: request.authTime,
+        ...(request.nonce === undefined ? {} : { nonce: request.nonce }),
       },
-      { audience: params.clientId ?? audience },
+      { audience: request.audience, expiresIn: request.expiresIn },
     );
-    res.writeHead(302, { Location: implicitRedirect(params, idToken), 'Cache-Control': 'no-store', 'Content-Length': 0 });
-    res.end();
+
+  const refreshTokens = new RefreshTokenStore(refreshTtlS * 1000, now);
+  const ctx: IssuerContext = {
+    issuer: () => issuer,
+    now,
+    defaultAudience: audience,
+    allowedHosts: guards.allowedHosts,
+    clients,
+    codes: new ExpiringMap<AuthorizationCode>(MAX_CODES, now),
+    redeemedCodes: new ExpiringMap<string>(MAX_CODES, now),
+    refreshTokens,
+    deviceCodes: new DeviceCodeStore(deviceTtlS * 1000, intervalS * 1000, now),
+    codeTtlMs: CODE_TTL_MS,
+    idTokenTtlSeconds,
+    signIdToken,
   };
 
   // Dev-only: mint a token over HTTP (used by the CLI and curl).
@@ -179,6 +141,20 @@ export async function startLocalOidcIssuer(options: LocalOidcIssuerOptions = {})
     res.end(JSON.stringify({ error: 'access_denied', error_description: 'The Host header does not name this local issuer.' }));
   };
 
+  /** `METHOD path` → handler; a Map, so request text never reaches a prototype. */
+  const routes = new Map<string, (req: IncomingMessage, res: ServerResponse, url: URL, cors: Record<string, string>) => Promise<void> | void>([
+    ['GET /.well-known/openid-configuration', (_req, res) => sendJson(res, 200, discoveryDocument(issuer), PUBLIC_CORS)],
+    ['GET /.well-known/jwks.json', (_req, res) => sendJson(res, 200, keys.jwks(), PUBLIC_CORS)],
+    ['GET /authorize', (req, res, url) => handleAuthorize(ctx, req, res, url)],
+    ['POST /authorize', (req, res, url) => handleAuthorize(ctx, req, res, url)],
+    ['POST /token', (req, res) => handleToken(ctx, req, res)],
+    ['POST /revoke', (req, res) => handleRevoke(ctx, req, res)],
+    ['POST /device_authorization', (req, res) => handleDeviceAuthorization(ctx, req, res)],
+    ['GET /device', (req, res, url) => handleDevicePage(ctx, req, res, url)],
+    ['POST /device', (req, res, url) => handleDevicePage(ctx, req, res, url)],
+    ['GET /mint', (_req, res, url, cors) => mintRoute(res, url, cors)],
+  ]);
+
   const server = createGuardedServer(guards, (req, res) => {
     const url = requestUrl(req.url);
     if (url === undefined) {
@@ -186,37 +162,28 @@ export async function startLocalOidcIssuer(options: LocalOidcIssuerOptions = {})
       return;
     }
     // The issuer signs in anyone, so a page from elsewhere (any Origin but loopback or an allowed host,
-    // `null` included) must not mint, sign in (login CSRF) or read what /mint and /authorize answer.
+    // `null` included) must not mint, sign in (login CSRF), approve a device or read any answer but
+    // the public discovery document and JWKS.
     const origin = req.headers.origin;
     const foreignOrigin = origin !== undefined && !isAllowedUrl(origin, guards.allowedHosts);
     const pageCors: Record<string, string> =
       origin === undefined || foreignOrigin ? {} : { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
-    const route = async (): Promise<void> => {
-      if (req.method === 'GET' && url.pathname === '/.well-known/openid-configuration') {
-        return sendJson(res, 200, {
-          issuer,
-          jwks_uri: `${issuer}/.well-known/jwks.json`,
-          authorization_endpoint: `${issuer}/authorize`,
-          response_types_supported: ['id_token'],
-          response_modes_supported: ['fragment'],
-          subject_types_supported: ['public'],
-          id_token_signing_alg_values_supported: ['RS256'],
-          scopes_supported: ['openid', 'profile'],
-          claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'name', 'preferred_username'],
-        }, PUBLIC_CORS);
-      }
-      if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') return sendJson(res, 200, keys.jwks(), PUBLIC_CORS);
-      const pageRoute = url.pathname === '/authorize' || url.pathname === '/mint';
-      if (pageRoute && foreignOrigin) {
-        return sendJson(res, 403, { error: 'access_denied', error_description: 'Requests from this origin are not accepted.' });
-      }
-      if ((req.method === 'GET' || req.method === 'POST') && url.pathname === '/authorize') return authorize(req, res, url);
-      if (req.method === 'GET' && url.pathname === '/mint') return mintRoute(res, url, pageCors);
+    if (foreignOrigin && !PUBLIC_PATHS.has(url.pathname)) {
+      req.resume();
+      sendJson(res, 403, { error: 'access_denied', error_description: 'Requests from this origin are not accepted.' });
+      return;
+    }
+    const handler = routes.get(`${req.method ?? ''} ${url.pathname}`);
+    if (handler === undefined) {
+      req.resume();
       sendJson(res, 404, { error: 'not_found' });
-    };
-    route().catch(() => {
-      if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
-    });
+      return;
+    }
+    Promise.resolve()
+      .then(() => handler(req, res, url, pageCors))
+      .catch(() => {
+        if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
+      });
   }, refuseHost);
   const boundPort = await listenOnLoopback(server, port);
   issuer = `http://127.0.0.1:${boundPort}`;
@@ -228,6 +195,7 @@ export async function startLocalOidcIssuer(options: LocalOidcIssuerOptions = {})
     audience,
     mintToken,
     rotateKeys: () => keys.rotate(),
+    revokeRefreshTokens: (subject?: string) => refreshTokens.revokeAll(subject),
     close: () => closeServer(server),
   };
 }

@@ -19,10 +19,10 @@ export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = proce
   return spawnCommand([...cliArgv, ...args], env);
 }
 
-export function spawnCommand(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
+export function spawnCommand(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = root): Promise<CliRun> {
   const [command, ...args] = argv as [string, ...string[]];
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -36,7 +36,12 @@ export function spawnCommand(argv: readonly string[], env: NodeJS.ProcessEnv = p
 export async function runCliInProcess(args: readonly string[]): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line), stopRequested: () => new Promise(() => undefined) };
+  const io: CliIo = {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+    stopRequested: () => new Promise(() => undefined),
+    selfCommand: cliArgv,
+  };
   const code = await runCli(args, commands, io);
   return { code, stdout: out.map((line) => `${line}\n`).join(''), stderr: err.map((line) => `${line}\n`).join('') };
 }

@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CognitoIdentityClient, GetIdCommand, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { fromProcess } from '@aws-sdk/credential-providers';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_DEVELOPER_PROVIDER_NAME,
@@ -14,7 +13,10 @@ import {
   type LocalIdentityPool,
   type LocalOidcIssuer,
 } from '../../src/local/index';
-import { cliArgv, runCliInProcess, spawnCommand } from './cli-harness';
+import { runCliInProcess, spawnCommand } from './cli-harness';
+
+/** Debian's AWS CLI (`.ci/run` installs it), not whatever `aws` a user-level PATH finds first. */
+const AWS = '/usr/bin/aws';
 
 let issuer: LocalOidcIssuer;
 let pool: LocalIdentityPool;
@@ -65,20 +67,14 @@ function expectCredentialProcessJson(stdout: string): Record<string, unknown> {
   return output;
 }
 
-function awsCliAvailable(): boolean {
-  if (process.env['IDPOOL_TEST_NO_AWS_CLI'] === '1') return false;
-  const probe = spawnSync('aws', ['--version'], { encoding: 'utf8' });
-  return probe.error === undefined && probe.status === 0;
-}
-
 describe('idpool credentials as a credential_process', () => {
-  it('the AWS CLI (or, without it, the AWS SDK) signs GetCallerIdentity as the federated identity', async () => {
+  it('the AWS CLI, run from another directory, signs GetCallerIdentity with the absolute command --print-credential-process prints', async () => {
     const home = await tempDir();
     const token = await issuer.mintToken({ sub: 'cli-user' });
     const tokenFile = join(home, 'id-token.txt');
     await writeFile(tokenFile, `\n  ${token}  \n`, { mode: 0o600 });
-    const processLine = [
-      ...cliArgv,
+    const printed = await runCliInProcess([
+      '--print-credential-process',
       'credentials',
       '--identity-pool-id',
       pool.identityPoolId,
@@ -86,41 +82,35 @@ describe('idpool credentials as a credential_process', () => {
       pool.endpoint,
       '--login',
       `${issuer.loginsKey}=@${tokenFile}`,
-    ];
+    ]);
+    expect(printed.code).toBe(0);
+    const processLine = printed.stdout.trim();
+    expect(processLine.startsWith(`${process.execPath} `)).toBe(true);
     const configFile = join(home, 'config');
     const credentialsFile = join(home, 'credentials');
-    await writeFile(configFile, `[profile p]\ncredential_process = ${processLine.join(' ')}\nregion = us-east-1\n`);
+    await writeFile(configFile, `[profile p]\ncredential_process = ${processLine}\nregion = us-east-1\n`);
     await writeFile(credentialsFile, '');
-    const env: NodeJS.ProcessEnv = { ...process.env, AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: credentialsFile, XDG_CACHE_HOME: join(home, 'cache') };
-    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete env[name];
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env['PATH'],
+      HOME: home,
+      AWS_CONFIG_FILE: configFile,
+      AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      XDG_CACHE_HOME: join(home, 'cache'),
+    };
     const identityId = await identityIdFor(token);
-
-    if (awsCliAvailable()) {
-      const run = await spawnCommand(
-        ['aws', 'sts', 'get-caller-identity', '--profile', 'p', '--endpoint-url', pool.endpoint, '--region', 'us-east-1', '--output', 'json'],
-        env,
-      );
-      expect(run.stderr).not.toContain(token);
-      expect(run.code, run.stderr).toBe(0);
-      const caller = JSON.parse(run.stdout) as { UserId: string; Arn: string; Account: string };
-      expect(caller.UserId.endsWith(`:${identityId}`)).toBe(true);
-      expect(caller.Arn).toMatch(/^arn:aws:sts::\d{12}:assumed-role\//);
-    } else {
-      // No AWS CLI on this machine: run the profile's credential_process exactly as written, check the
-      // documented format, then let the AWS SDK's own credential_process support read the same profile.
-      const run = await spawnCommand(processLine, env);
-      expect(run.code, run.stderr).toBe(0);
-      expectCredentialProcessJson(run.stdout);
-      const sts = new STSClient({
-        region: 'us-east-1',
-        endpoint: pool.endpoint,
-        maxAttempts: 1,
-        credentials: fromProcess({ profile: 'p', configFilepath: configFile, filepath: credentialsFile }),
-      });
-      const caller = await sts.send(new GetCallerIdentityCommand({}));
-      sts.destroy();
-      expect(caller.UserId?.endsWith(`:${identityId}`)).toBe(true);
-    }
+    expect(existsSync(AWS), `${AWS} is needed (apt-get install awscli; .ci/run does)`).toBe(true);
+    const run = await spawnCommand(
+      [AWS, 'sts', 'get-caller-identity', '--profile', 'p', '--endpoint-url', pool.endpoint, '--region', 'us-east-1', '--output', 'json'],
+      env,
+      home,
+    );
+    expect(run.stderr).not.toContain(token);
+    expect(run.code, run.stderr).toBe(0);
+    const caller = JSON.parse(run.stdout) as { UserId: string; Arn: string; Account: string };
+    expect(identityId).toMatch(/^us-east-1:/);
+    expect(caller.UserId).toMatch(/^AROA\w+:CognitoIdentityCredentials$/); // as on AWS: no identity id
+    expect(caller.Arn).toMatch(/^arn:aws:sts::\d{12}:assumed-role\//);
     expect(pool.stats().requests.GetCallerIdentity).toBeGreaterThanOrEqual(1);
 
     // The credentials were cached in the default place, owner-only, under a name that is not the token.
@@ -194,12 +184,17 @@ describe('idpool credentials', () => {
     const base = ['credentials', '--identity-pool-id', pool.identityPoolId, '--endpoint', pool.endpoint, '--no-cache'];
     const cases: Array<{ args: string[]; code: number; stderr: RegExp }> = [
       { args: ['credentials', '--login', `google=${token}`], code: 2, stderr: /--identity-pool-id is required/ },
-      { args: ['credentials', '--identity-pool-id', pool.identityPoolId], code: 2, stderr: /--login is required/ },
+      { args: ['credentials', '--identity-pool-id', pool.identityPoolId], code: 2, stderr: /--session <name> \(after idpool login\) or --login KEY=TOKEN\|KEY=@file is required/ },
       { args: [...base, '--login', token], code: 2, stderr: /--login must be KEY=TOKEN or KEY=@file/ },
       { args: [...base, '--login', 'google', token], code: 2, stderr: /unexpected argument \(not shown\)/ },
       { args: [...base, '--login', `a=${token}`, '--login', `b=${token}`], code: 2, stderr: /give one --login/ },
       { args: [...base, '--bogus'], code: 2, stderr: /Unknown option '--bogus'/ },
-      { args: ['credentials', '--identity-pool-id', 'not-a-pool', '--login', `google=${token}`, '--no-cache'], code: 1, stderr: /InvalidParameterException: identityPoolId must look like/ },
+      { args: ['credentials', '--identity-pool-id', 'not-a-pool', '--login', `google=${token}`, '--no-cache'], code: 2, stderr: /--identity-pool-id must look like us-east-1:/ },
+      { args: ['credentials', '--identity-pool-id', 'nope', '--session', 'default'], code: 2, stderr: /--identity-pool-id must look like/ },
+      { args: [...base, '--region', 'Mars', '--login', `google=${token}`], code: 2, stderr: /--region must look like us-east-1/ },
+      { args: [...base, '--session', 'work', '--login', `google=${token}`], code: 2, stderr: /--session or --login, not both/ },
+      { args: ['credentials', '--identity-pool-id', pool.identityPoolId, '--session', 'a/../b'], code: 2, stderr: /--session must be letters/ },
+      { args: ['credentials', '--identity-pool-id', pool.identityPoolId, '--session', 'work', '--no-cache'], code: 2, stderr: /--no-cache is for --login/ },
       { args: [...base, '--login', `${issuer.loginsKey}=@${join(home, 'missing.txt')}`], code: 1, stderr: /cannot read token file '.*missing\.txt' \(ENOENT\)/ },
       { args: [...base, '--login', `${issuer.loginsKey}=${expired}`], code: 1, stderr: /^idpool credentials: NotAuthorizedException: .*expired/m },
       { args: [...base, '--login', `accounts.google.com=${token}`], code: 1, stderr: /NotAuthorizedException/ },
@@ -236,7 +231,8 @@ describe('idpool credentials', () => {
     });
     const caller = await sts.send(new GetCallerIdentityCommand({}));
     sts.destroy();
-    expect(caller.UserId?.endsWith(`:${IdentityId as string}`)).toBe(true);
+    expect(IdentityId).toMatch(/^us-east-1:/);
+    expect(caller.Arn).toMatch(/:assumed-role\/Cognito_idpoolAuth_Role\/CognitoIdentityCredentials$/);
   });
 
   it('--help lists every option', async () => {

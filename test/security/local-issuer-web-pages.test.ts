@@ -91,6 +91,38 @@ describe('local issuer: a foreign web page cannot obtain tokens', () => {
   });
 });
 
+describe('local issuer: the code and device flows against a foreign page', () => {
+  it.each(['/token', '/device', '/device_authorization', '/revoke'])('a cross-site POST to %s → 403, nothing done', async (path) => {
+    const reply = await rawRequest(issuer.issuer, { method: 'POST', path, headers: { ...FORM, origin: EVIL }, body: 'client_id=idpool-local-client&scope=openid' });
+    expect(reply.status).toBe(403);
+    expect(reply.body).not.toContain('device_code');
+  });
+
+  it('the device page escapes what the query puts in it, and does not echo long input', async () => {
+    const payload = '"><script>alert(1)</script>';
+    const reply = await rawRequest(issuer.issuer, { method: 'GET', path: `/device?user_code=${encodeURIComponent(payload)}` });
+    expect(reply.status).toBe(200);
+    expect(reply.body).not.toContain('<script>');
+    const long = await rawRequest(issuer.issuer, { method: 'GET', path: `/device?user_code=${'A'.repeat(100)}` });
+    expect(long.body).not.toContain('A'.repeat(100));
+  });
+
+  it('its pages cannot be framed and load nothing', async () => {
+    for (const path of ['/device', '/authorize?redirect_uri=http%3A%2F%2F127.0.0.1%3A5173%2Fcb']) {
+      const reply = await rawRequest(issuer.issuer, { method: 'GET', path });
+      expect(reply.headers['x-frame-options']).toBe('DENY');
+      expect(reply.headers['content-security-policy']).toMatch(/default-src 'none'.*frame-ancestors 'none'/);
+    }
+  });
+
+  it('a code-flow request for an unregistered redirect gets an error page, not a redirect carrying the error', async () => {
+    const query = new URLSearchParams({ response_type: 'code', client_id: 'idpool-local-client', redirect_uri: `${EVIL}/cb`, code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' });
+    const reply = await rawRequest(issuer.issuer, { method: 'GET', path: `/authorize?${query}` });
+    expect(reply.status).toBe(400);
+    expect(reply.headers.location).toBeUndefined();
+  });
+});
+
 describe('local issuer: attacks it already withstood', () => {
   it('query parameters cannot inject markup into the login page (XSS)', async () => {
     const payload = '"><script>alert(1)</script><img src=x onerror=alert(2)>';
