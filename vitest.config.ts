@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // Integration and attack tests in test/; unit specs beside the module they cover.
+    include: ['test/**/*.test.ts', 'src/**/*.spec.ts', 'machines/**/*.spec.ts'],
     // Limits that only catch a hang: no test measures real time, and with both cores busy
     // (docs/testing.md, "Under load") a test may take many times what it takes on an idle machine.
     testTimeout: 120_000,

@@ -1,5 +1,4 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { AuthSession } from './auth-session';
 import { NotAuthorizedException } from './errors/error-classes';
 
 /** The AWS SDK v3 credential provider type (`credentials` of any client). */
@@ -17,7 +16,8 @@ export type AwsCredentialsProvider = AwsCredentialIdentityProvider;
  * ```
  */
 export function createAwsCredentialsProvider(auth: {
-  fetchAuthSession(options?: { forceRefresh?: boolean }): Promise<AuthSession>;
+  // What the provider needs of an engine: the public `fetchAuthSession`, nothing below it.
+  fetchAuthSession(options?: { forceRefresh?: boolean }): Promise<{ credentials?: AwsCredentialIdentity }>;
 }): AwsCredentialsProvider {
   const provider = async (identityProperties?: Record<string, unknown>): Promise<AwsCredentialIdentity> => {
     const session = await auth.fetchAuthSession({ forceRefresh: identityProperties?.['forceRefresh'] === true });

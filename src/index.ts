@@ -1,13 +1,19 @@
-export { createAuth } from './engine';
-export type { Auth, FederateToIdentityPoolInput, FetchAuthSessionOptions } from './engine';
-export type { AuthOptions, AuthClock } from './options';
-export type { AuthSession, AwsCredentials, FederateToIdentityPoolResult, JWT } from './auth-session';
-export type { AuthState, AuthStateValue } from './auth-state';
+export { createAuth } from './create-auth';
+export type { Auth, FederateToIdentityPoolInput, FetchAuthSessionOptions } from './engine/create-engine';
+export type { AuthOptions, AuthClock } from './engine/options';
+export type { AuthSession, AwsCredentials, FederateToIdentityPoolResult, JWT } from './engine/auth-session';
+export { toAuthState } from './engine/auth-state';
+export type { AuthState, AuthStateValue } from './engine/auth-state';
 export { createAwsCredentialsProvider } from './aws-sdk';
 export type { AwsCredentialsProvider } from './aws-sdk';
-export { decodeJWT } from './decode-jwt';
-export type { DecodedJWT } from './decode-jwt';
-export { authEventTypes } from './events';
+export { createFetchTransport } from './services/fetch-transport';
+export type { FetchTransportOptions } from './services/fetch-transport';
+export { createSdkTransport } from './services/sdk-transport';
+export type * from './services/cognito-transport';
+export { decodeJWT } from './login/decode-jwt';
+export type { DecodedJWT } from './login/decode-jwt';
+export type { JwtHeader, JwtPayload } from './model/jwt';
+export { authEventTypes } from './model/auth-events';
 export type {
   AuthEvent,
   AuthEventType,
@@ -24,7 +30,7 @@ export type {
   SessionStorageFailureEvent,
   TokenRefreshEvent,
   TokenRefreshFailureEvent,
-} from './events';
+} from './model/auth-events';
 export { AuthError } from './errors/auth-error';
 export type { AuthErrorCode, AuthErrorOptions } from './errors/auth-error';
 export {
@@ -58,45 +64,10 @@ export type {
   TokenProvider,
 } from './services/token-provider';
 export type { CredentialsAndIdentityIdProvider, GetCredentialsOptions, ProvidedCredentials } from './services/credentials-provider';
-export type { RetryPolicy } from '../machines/session-rules';
+export type { RetryPolicy } from './model/timing-settings';
+// The chart itself, for diagrams and the inspector; its context and events are not API.
 export { authMachine } from '../machines/auth.machine';
-export type {
-  AuthMachine,
-  GetCredentialsInput,
-  GetIdInput,
-  LoadUserPoolTokensInput,
-  RefreshCredentialsInput,
-  RefreshProviderTokenInput,
-  RemovePersistedSessionParams,
-} from '../machines/auth.machine';
-// The machine's context and events, for selectors on `auth.actor` (secrets inside are `Secret`s).
-export type {
-  AuthMachineContext,
-  AuthMachineEvent,
-  AuthMachineInput,
-  AuthMachineSettings,
-  AwsCredentialsValue,
-  ClearEvent,
-  CredentialsOutput,
-  FederateEvent,
-  FetchEvent,
-  GuestSession,
-  HeldCredentials,
-  IdentityIdOutput,
-  Login,
-  LoginSource,
-  MachineEmitted,
-  PendingFederation,
-  RefreshedTokenOutput,
-  RefreshEvent,
-  RefreshProgress,
-  RestoreOutcome,
-  SessionView,
-  StoredSession,
-  SyncEvent,
-  UserPoolTokens,
-  UserPoolTokensOutput,
-} from '../machines/auth.types';
+export type { AuthMachine } from '../machines/auth.machine';
 export { createMemoryStorage, createWebStorage, createCookieStorage } from './storage/index';
 export type {
   KeyValueStorage,
@@ -105,9 +76,11 @@ export type {
   StorageLease,
   Unsubscribe,
   MemoryStorageOptions,
+  WebLocks,
+  WebStorageArea,
   WebStorageOptions,
   CookieStorageInit,
   CookieStorageOptions,
   CookieSameSite,
 } from './storage/index';
-export { Secret } from './secret';
+export { Secret } from './model/secret';

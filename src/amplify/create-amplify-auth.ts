@@ -12,7 +12,7 @@ import {
   type FetchAuthSessionOptions,
 } from '../index';
 import type { AmplifyCredentialsProvider } from './amplify-types';
-import { createAmplifyCredentialsProvider } from './credentials-provider';
+import { createAmplifyCredentialsProvider } from './amplify-credentials-provider';
 import { FederatedUserStore, federatedUserKey, type FederatedUser } from './federated-user-store';
 import { listenToAuthEvents, type AuthHubCallback } from './hub-listener';
 import { toLegacyCredentials, type FederatedResponse, type LegacyCredentials } from './legacy-credentials';

@@ -8,7 +8,7 @@
  */
 export { createAmplifyAuth } from './create-amplify-auth';
 export type { AmplifyAuth } from './create-amplify-auth';
-export { createAmplifyCredentialsProvider } from './credentials-provider';
+export { createAmplifyCredentialsProvider } from './amplify-credentials-provider';
 export type {
   AmplifyAwsCredentials,
   AmplifyCredentialsAndIdentityId,

@@ -1,4 +1,4 @@
-import type { SyncEvent } from '../../machines/auth.types';
+import type { SyncEvent } from '../../machines/auth.context';
 import { decodeClearedSessions } from '../session/cleared-sessions';
 import type { SessionStore } from '../session/session-store';
 import type { KeyValueStorage, StorageChange } from '../storage/key-value-storage';

@@ -1,6 +1,7 @@
-import type { CredentialsOutput } from '../../machines/auth.types';
+import { replaces, type HeldCredentials } from '../model/credentials';
+import type { CredentialsOutput } from '../model/service-calls';
 import { AbortError } from '../errors/error-classes';
-import type { AuthSettings } from '../options';
+import type { AuthSettings } from './options';
 import { refreshLeaseKey, type SessionStore } from '../session/session-store';
 
 const POLL_INTERVAL_MS = 200;
@@ -10,8 +11,8 @@ export interface LeaseContext {
   settings: AuthSettings;
   store: SessionStore;
   signal: AbortSignal;
-  /** Expiration of the credentials being replaced; anything newer from a peer will do. */
-  replacing: number | undefined;
+  /** The credentials being replaced; newer ones from a peer will do. */
+  replacing: HeldCredentials | undefined;
   /** The session refreshed: a peer's credentials count only for the same, uncleared session. */
   sessionId?: string | undefined;
 }
@@ -32,7 +33,8 @@ export async function refreshWithLease(context: LeaseContext, refresh: () => Pro
   const lease = await storage.tryAcquireLease(refreshLeaseKey(settings.namespace, settings.identityPoolId), ttl);
   if (lease) {
     try {
-      return await refresh();
+      // The previous holder may have refreshed just before releasing: its result will do.
+      return (await readSharedCredentials(context)) ?? (await refresh());
     } finally {
       await lease.release().catch(() => undefined);
     }
@@ -48,29 +50,40 @@ async function waitForSharedCredentials(context: LeaseContext, timeoutMs: number
   const { settings, store, signal } = context;
   const deadline = settings.clock.now() + timeoutMs;
   while (!signal.aborted && settings.clock.now() < deadline) {
-    const text = await store.readText().catch(() => null);
-    if (text !== null) {
-      try {
-        const { session } = store.decode(text);
-        const sameSession = context.sessionId === undefined || (session.sessionId === context.sessionId && !store.isCleared(session.sessionId));
-        if (sameSession && session.identityId !== undefined && session.credentials && session.credentials.expiration > (context.replacing ?? 0)) {
-          return {
-            identityId: session.identityId,
-            credentials: session.credentials,
-            ...(session.clockOffsetMs !== undefined ? { clockOffsetMs: session.clockOffsetMs } : {}),
-          };
-        }
-      } catch {
-        // A record that cannot be read is no result; keep waiting for the lease holder.
-      }
-    }
+    const shared = await readSharedCredentials(context);
+    if (shared) return shared;
     await new Promise<void>((resolve) => {
-      const id = settings.clock.setTimeout(resolve, POLL_INTERVAL_MS);
-      signal.addEventListener('abort', () => {
+      // Declared first: an odd clock may call back before setTimeout returns. The abort
+      // listener goes with each poll, so a long wait does not pile them up on the signal.
+      let id: unknown;
+      const done = () => {
+        signal.removeEventListener('abort', done);
         settings.clock.clearTimeout(id);
         resolve();
-      }, { once: true });
+      };
+      id = settings.clock.setTimeout(done, POLL_INTERVAL_MS);
+      signal.addEventListener('abort', done, { once: true });
     });
   }
   return undefined;
+}
+
+/** Credentials another context stored for the same, uncleared session, newer than those replaced. */
+async function readSharedCredentials(context: LeaseContext): Promise<CredentialsOutput | undefined> {
+  const { store } = context;
+  const text = await store.readText().catch(() => null);
+  if (text === null) return undefined;
+  try {
+    const { session } = store.decode(text);
+    const sameSession = context.sessionId === undefined || (session.sessionId === context.sessionId && !store.isCleared(session.sessionId));
+    if (!sameSession || session.identityId === undefined || !session.credentials || !replaces(session.credentials, context.replacing)) return undefined;
+    return {
+      identityId: session.identityId,
+      credentials: session.credentials,
+      ...(session.clockOffsetMs !== undefined ? { clockOffsetMs: session.clockOffsetMs } : {}),
+    };
+  } catch {
+    // A record that cannot be read is no result; keep waiting for the lease holder.
+    return undefined;
+  }
 }

@@ -1,4 +1,4 @@
-import type { SessionView } from '../../machines/auth.types';
+import type { SessionView } from '../model/session';
 import type { AuthError } from '../errors/auth-error';
 
 interface Pending {
@@ -11,36 +11,46 @@ interface Pending {
  * settles them by emitting `request.resolved` / `request.rejected` with those ids.
  */
 export class RequestRegistry {
-  readonly #pending = new Map<string, Pending>();
+  // Made on the first call: most engines (one per server request) are asked once or never.
+  #pending: Map<string, Pending> | undefined;
   #sequence = 0;
+  readonly #onWaiting: (waiting: boolean) => void;
+
+  /** `onWaiting` hears when the first caller starts waiting and when the last one is settled. */
+  constructor(onWaiting: (waiting: boolean) => void = () => undefined) {
+    this.#onWaiting = onWaiting;
+  }
 
   open(): { requestId: string; settled: Promise<SessionView> } {
     const requestId = `r${++this.#sequence}`;
     const settled = new Promise<SessionView>((resolve, reject) => {
-      this.#pending.set(requestId, { resolve, reject });
+      (this.#pending ??= new Map()).set(requestId, { resolve, reject });
     });
+    if (this.#pending?.size === 1) this.#onWaiting(true);
     return { requestId, settled };
   }
 
-  isOpen(requestId: string): boolean {
-    return this.#pending.has(requestId);
-  }
-
   resolve(requestIds: readonly string[], session: SessionView): void {
-    for (const id of requestIds) {
-      this.#pending.get(id)?.resolve(session);
-      this.#pending.delete(id);
-    }
+    this.#settle(requestIds, (pending) => pending.resolve(session));
   }
 
   reject(requestIds: readonly string[], error: AuthError): void {
+    this.#settle(requestIds, (pending) => pending.reject(error));
+  }
+
+  #settle(requestIds: readonly string[], settle: (pending: Pending) => void): void {
+    const all = this.#pending;
+    if (!all || all.size === 0) return;
     for (const id of requestIds) {
-      this.#pending.get(id)?.reject(error);
-      this.#pending.delete(id);
+      const pending = all.get(id);
+      if (!pending) continue;
+      all.delete(id);
+      settle(pending);
     }
+    if (all.size === 0) this.#onWaiting(false);
   }
 
   rejectAll(error: AuthError): void {
-    this.reject([...this.#pending.keys()], error);
+    this.reject([...(this.#pending?.keys() ?? [])], error);
   }
 }

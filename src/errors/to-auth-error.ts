@@ -87,7 +87,8 @@ const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'
 function isNetworkFailure(error: RedactedCause): boolean {
   if (error.code !== undefined && networkCodes.has(error.code)) return true;
   if (error.name === 'TimeoutError' || error.name === 'RequestTimeout') return true;
-  if (/socket hang up|network|fetch failed|ECONNRESET|ECONNREFUSED/i.test(error.message) && error.$metadata?.httpStatusCode === undefined) {
+  // Node (undici "fetch failed"), Chromium ("Failed to fetch"), Safari ("Load failed"), Firefox ("NetworkError …").
+  if (/socket hang up|network|fetch failed|failed to fetch|load failed|ECONNRESET|ECONNREFUSED/i.test(error.message) && error.$metadata?.httpStatusCode === undefined) {
     return true;
   }
   return error.cause instanceof Error && isNetworkFailure(error.cause as RedactedCause);

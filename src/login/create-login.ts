@@ -1,8 +1,8 @@
-import type { Login, LoginSource } from '../../machines/auth.types';
-import { decodeJWT } from '../decode-jwt';
+import type { Login, LoginSource } from '../model/login';
+import { decodeJWT } from './decode-jwt';
 import { InvalidParameterException } from '../errors/error-classes';
-import { Secret } from '../secret';
-import { storableExpiration } from '../services/lifetime-bounds';
+import { Secret } from '../model/secret';
+import { storableExpiration } from '../model/lifetimes';
 import { requiresJwt } from './logins-key';
 
 /** Cognito accepts login tokens up to this length. */

@@ -1,4 +1,4 @@
-import type { AuthClock } from '../options';
+import type { AuthClock } from '../model/clock';
 
 /** How long an app callback may take, on which clock, and the signal that ends the wait early. */
 export interface CallbackBounds {

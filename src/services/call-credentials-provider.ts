@@ -1,11 +1,12 @@
-import type { CredentialsOutput, Login } from '../../machines/auth.types';
+import type { CredentialsOutput } from '../model/service-calls';
+import type { Login } from '../model/login';
 import { AbortError, NetworkError, UnknownException } from '../errors/error-classes';
 import { isAuthError, toAuthError } from '../errors/to-auth-error';
 import { isIdentityIdShaped } from '../login/identity-ids';
-import { Secret } from '../secret';
+import { Secret } from '../model/secret';
 import { callAppCallback, type CallbackBounds } from './call-app-callback';
 import type { CredentialsAndIdentityIdProvider } from './credentials-provider';
-import { expirationProblem, storableExpiration } from './lifetime-bounds';
+import { expirationProblem, storableExpiration } from '../model/lifetimes';
 
 // A provider that gives no expiration is asked again after this long.
 const ASSUMED_LIFETIME_MS = 60 * 60_000;

@@ -1,7 +1,7 @@
 import { AbortError, InvalidParameterException, TokenRefreshException } from '../errors/error-classes';
 import { redactedCause } from '../errors/redacted-cause';
 import { isAuthError } from '../errors/to-auth-error';
-import { checkClientMetadata } from '../engine/check-client-metadata';
+import { checkClientMetadata } from './check-client-metadata';
 import { callAppCallback, type CallbackBounds } from './call-app-callback';
 
 function invalid(problem: string): InvalidParameterException {

@@ -1,10 +1,10 @@
-import type { UserPoolTokensOutput } from '../../machines/auth.types';
-import { decodeJWT } from '../decode-jwt';
+import type { UserPoolTokensOutput } from '../model/service-calls';
+import { decodeJWT } from '../login/decode-jwt';
 import { AbortError, InvalidTokenException, TokenRefreshException } from '../errors/error-classes';
 import { redactedCause } from '../errors/redacted-cause';
 import { isAuthError } from '../errors/to-auth-error';
 import { createLogin } from '../login/create-login';
-import { Secret } from '../secret';
+import { Secret } from '../model/secret';
 import { callAppCallback, type CallbackBounds } from './call-app-callback';
 import type { TokenProvider } from './token-provider';
 

@@ -1,4 +1,4 @@
-import type { Login } from '../../machines/auth.types';
+import type { Login } from '../model/login';
 
 /** The `Logins` map Cognito takes, with the token revealed for the request only. */
 export function loginsOf(login: Login): Record<string, string> {

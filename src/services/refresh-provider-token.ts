@@ -1,11 +1,12 @@
-import type { Login, RefreshedTokenOutput } from '../../machines/auth.types';
+import type { Login } from '../model/login';
+import type { RefreshedTokenOutput } from '../model/service-calls';
 import { AbortError, TokenRefreshException } from '../errors/error-classes';
 import { redactedCause } from '../errors/redacted-cause';
 import { isAuthError } from '../errors/to-auth-error';
 import { createLogin } from '../login/create-login';
 import { checkIdentityId } from '../login/identity-ids';
 import { callAppCallback, type CallbackBounds } from './call-app-callback';
-import { expirationProblem, storableExpiration } from './lifetime-bounds';
+import { expirationProblem, storableExpiration } from '../model/lifetimes';
 import { loadUserPoolTokens } from './load-user-pool-tokens';
 import type { RefreshHandler, TokenProvider } from './token-provider';
 

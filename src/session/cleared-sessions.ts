@@ -1,3 +1,23 @@
+/**
+ * The clear guarantee: after a clear (the app's `clearFederationToIdentityPool`, a user-pool
+ * sign-out, or another context's clear), nothing from before it is served or written back, in
+ * this context or in any other sharing the storage, even an answer that was in flight.
+ *
+ * How each part holds it:
+ * - the machine (`CLEAR` and a shared clear at the chart's root, machines/actions/clear.ts):
+ *   it leaves whatever state it is in, which stops every request in flight so a late answer is
+ *   never applied; the session fields are emptied and every waiting caller is told;
+ * - this file: each clear leaves the cleared session's id under a key of its own;
+ * - the session store (session-store.ts): a write of a session whose id was cleared anywhere is
+ *   refused (and the context holding it drops it); a context that missed the clear and wrote
+ *   the old session back gets it cleared again;
+ * - restore (restore-session.ts) and the follower (src/engine/follow-shared-session.ts) read
+ *   the cleared ids and never adopt a cleared session; the refresh lease
+ *   (src/engine/refresh-with-lease.ts) adopts another context's credentials only for the same
+ *   session id.
+ * Tests: test/security/clear-undone-by-other-context*.test.ts, test/engine/concurrency-and-clear.test.ts.
+ */
+
 /** The version of the cleared-sessions record; anything else is ignored. */
 const CLEARED_RECORD_VERSION = 1;
 /** Session ids kept, newest last: enough for every sign-out a set of contexts can race. */

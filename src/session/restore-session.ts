@@ -1,4 +1,4 @@
-import type { RestoreOutcome } from '../../machines/auth.types';
+import type { RestoreOutcome } from '../model/session';
 import { StorageError } from '../errors/error-classes';
 import type { KeyValueStorage } from '../storage/key-value-storage';
 import { InvalidSessionRecord } from './session-record';

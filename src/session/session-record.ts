@@ -1,6 +1,10 @@
-import type { HeldCredentials, Login, StoredSession } from '../../machines/auth.types';
 import { isIdentityIdShaped } from '../login/identity-ids';
-import { Secret } from '../secret';
+import type { HeldCredentials } from '../model/credentials';
+import type { Login } from '../model/login';
+import { Secret } from '../model/secret';
+import { MAX_STORED_LIFETIME_MS } from '../model/lifetimes';
+import { MAX_CLOCK_OFFSET_MS } from '../model/server-time';
+import type { StoredSession } from '../model/session';
 import { MAX_SESSION_ID_LENGTH } from './cleared-sessions';
 
 /** The version of the persisted record; any other version is dropped, not guessed at. */
@@ -28,20 +32,11 @@ export class InvalidSessionRecord extends Error {
 
 const DAY_MS = 86_400_000;
 
-/**
- * The largest clock offset (Cognito's clock minus the device's) a record may hold. The AWS SDK
- * corrects its clock once it is 5 minutes off and Cognito refuses requests signed 15 minutes off;
- * a day leaves room for any real device while a hostile -1e13 can no longer turn expired
- * credentials valid for centuries.
- */
-export const MAX_CLOCK_OFFSET_MS = DAY_MS;
+// A record's clock offset is bounded by MAX_CLOCK_OFFSET_MS (src/model/server-time.ts): the AWS
+// SDK corrects its clock once it is 5 minutes off and Cognito refuses requests signed 15 minutes
+// off; a day leaves room for any real device while a hostile -1e13 can no longer turn expired
+// credentials valid for centuries.
 
-/**
- * The longest life stored credentials or a stored login may have, counted from the record's
- * `updatedAt`. Cognito credentials last an hour and IdP tokens rarely a day; a custom
- * credentials provider may hand out longer ones, so this is a bound on absurdity, not policy.
- */
-export const MAX_LIFETIME_MS = 366 * DAY_MS;
 
 /** `updatedAt` is a local epoch time; without a clock to compare with, nothing after 2200 is sane. */
 const LATEST_UPDATED_AT = Date.UTC(2200, 0, 1);
@@ -96,9 +91,9 @@ export function encodeSessionRecord(
  * bounds throws `InvalidSessionRecord`, and nothing of it is used. Bounds: `updatedAt` no later
  * than `now` plus {@link MAX_CLOCK_OFFSET_MS} (year 2200 when `now` is not given); the clock
  * offset within ±{@link MAX_CLOCK_OFFSET_MS}; every expiry and issue time non-negative and no
- * later than `updatedAt` plus the offset bound plus {@link MAX_LIFETIME_MS}; credentials issued
+ * later than `updatedAt` plus the offset bound plus {@link MAX_STORED_LIFETIME_MS}; credentials issued
  * no later than the record was written (plus the offset bound) and living at most
- * {@link MAX_LIFETIME_MS}; strings no longer than their kind allows.
+ * {@link MAX_STORED_LIFETIME_MS}; strings no longer than their kind allows.
  */
 export function decodeSessionRecord(text: string, now?: number): { record: SessionRecord; session: StoredSession } {
   if (typeof text !== 'string') throw new InvalidSessionRecord('The stored session is not text.');
@@ -127,7 +122,7 @@ export function decodeSessionRecord(text: string, now?: number): { record: Sessi
   const updatedAt = number(record['updatedAt'], 'updatedAt', 0, latestUpdate);
   // Times on either clock (local or Cognito's) that the record may name.
   const latestIssue = updatedAt + MAX_CLOCK_OFFSET_MS;
-  const latestExpiry = latestIssue + MAX_LIFETIME_MS;
+  const latestExpiry = latestIssue + MAX_STORED_LIFETIME_MS;
   const parsed: SessionRecord = {
     version: SESSION_RECORD_VERSION,
     writer: string(record['writer'], 'writer', MAX_LENGTH.writer),
@@ -168,7 +163,7 @@ export function decodeSessionRecord(text: string, now?: number): { record: Sessi
     const issuedAt = number(credentials['issuedAt'], 'credentials.issuedAt', 0, latestIssue);
     const held: HeldCredentials = {
       value: new Secret(value),
-      expiration: number(credentials['expiration'], 'credentials.expiration', 0, Math.min(latestExpiry, issuedAt + MAX_LIFETIME_MS)),
+      expiration: number(credentials['expiration'], 'credentials.expiration', 0, Math.min(latestExpiry, issuedAt + MAX_STORED_LIFETIME_MS)),
       issuedAt,
     };
     parsed.credentials = { ...value, expiration: held.expiration, issuedAt: held.issuedAt };

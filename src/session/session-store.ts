@@ -1,4 +1,4 @@
-import type { StoredSession } from '../../machines/auth.types';
+import type { StoredSession } from '../model/session';
 import type { StorageError, StorageOperation } from '../errors/error-classes';
 import type { KeyValueStorage } from '../storage/key-value-storage';
 import { clearedSessionsKey, decodeClearedSessions, encodeClearedSessions, MAX_CLEARED_SESSIONS } from './cleared-sessions';
@@ -59,9 +59,11 @@ export class SessionStore {
   #queue: Promise<StoreOutcome> = Promise.resolve(OK);
   #lastWrittenAt = 0;
   #lastKnownText: string | null | undefined;
+  /** The content (no writer, no stamp) of the last record this engine read from storage. */
+  #lastReadContent: string | undefined;
   #lastSeenAt = 0;
-  /** Session ids seen cleared, oldest first (a Set keeps insertion order). */
-  readonly #cleared = new Set<string>();
+  /** Session ids seen cleared, oldest first (a Set keeps insertion order); made on the first one. */
+  #cleared: Set<string> | undefined;
   readonly #settings: SessionStoreSettings;
 
   constructor(settings: SessionStoreSettings) {
@@ -95,15 +97,17 @@ export class SessionStore {
 
   /** Whether `sessionId` was cleared in some context, as far as this engine has seen. */
   isCleared(sessionId: string | undefined): boolean {
-    return sessionId !== undefined && this.#cleared.has(sessionId);
+    return sessionId !== undefined && this.#cleared !== undefined && this.#cleared.has(sessionId);
   }
 
   /** Remembers session ids cleared elsewhere (bounded: the oldest are forgotten first). */
   noteCleared(ids: Iterable<string>): void {
     for (const id of ids) {
-      this.#cleared.delete(id);
-      this.#cleared.add(id);
+      const cleared = (this.#cleared ??= new Set());
+      cleared.delete(id);
+      cleared.add(id);
     }
+    if (!this.#cleared) return;
     for (const id of this.#cleared) {
       if (this.#cleared.size <= 4 * MAX_CLEARED_SESSIONS) break;
       this.#cleared.delete(id);
@@ -131,10 +135,14 @@ export class SessionStore {
     if (decoded.session.sessionId === undefined && decoded.session.identityId !== undefined) {
       decoded.session.sessionId = legacySessionId(decoded.record.writer, decoded.record.updatedAt);
     }
+    this.#lastReadContent = this.#content(decoded.session);
     return decoded;
   }
 
   write(session: StoredSession): Promise<StoreOutcome> {
+    // A session read from storage (another context's refresh, adopted) is not written back: the
+    // record already says it, and a fleet of followers each writing it again would be N² work.
+    if (this.#lastReadContent !== undefined && this.#content(session) === this.#lastReadContent) return this.#enqueue(async () => OK);
     const text = this.#encode(session);
     this.#lastKnownText = text;
     return this.#enqueue(async () => {
@@ -209,6 +217,11 @@ export class SessionStore {
     await this.#queue;
   }
 
+  /** What a record of `session` says, without who wrote it or when. */
+  #content(session: StoredSession): string {
+    return encodeSessionRecord(session, { writer: '', updatedAt: 0, persistCredentials: this.#settings.persistCredentials });
+  }
+
   #encode(session: StoredSession): string {
     // Strictly increasing, and after every record seen from elsewhere.
     const updatedAt = this.#nextStamp();
@@ -227,7 +240,7 @@ export class SessionStore {
   /** Writes the cleared ids (stored ∪ remembered) under their key; a failure is reported only. */
   async #recordCleared(): Promise<void> {
     await this.readCleared();
-    const text = encodeClearedSessions(this.#cleared);
+    const text = encodeClearedSessions(this.#cleared ?? []);
     await this.#call('setItem', () => this.#settings.storage.setItem(this.clearedKey, text)).catch(() => undefined);
   }
 

@@ -15,36 +15,53 @@ export interface ChangeListenersHooks {
   onLast?: () => void;
 }
 
+/**
+ * @internal A class (methods shared by every adapter instance) with its set made on the first
+ * listener: the default memory storage of an engine nobody follows costs two fields.
+ */
+class ChangeListenerSet implements ChangeListeners {
+  // Wrapper objects so the same function subscribed twice is two subscriptions.
+  #entries: Set<{ listener: StorageChangeListener }> | undefined;
+  readonly #hooks: ChangeListenersHooks;
+
+  constructor(hooks: ChangeListenersHooks) {
+    this.#hooks = hooks;
+  }
+
+  get size(): number {
+    return this.#entries?.size ?? 0;
+  }
+
+  add(listener: StorageChangeListener): Unsubscribe {
+    const entries = (this.#entries ??= new Set());
+    const entry = { listener };
+    entries.add(entry);
+    if (entries.size === 1) this.#hooks.onFirst?.();
+    return () => {
+      if (!entries.delete(entry)) return;
+      if (entries.size === 0) this.#hooks.onLast?.();
+    };
+  }
+
+  emit(change: StorageChange): void {
+    if (!this.#entries) return;
+    for (const entry of [...this.#entries]) {
+      try {
+        entry.listener({ key: change.key, newValue: change.newValue });
+      } catch (error) {
+        this.#hooks.onError(error);
+      }
+    }
+  }
+
+  clear(): void {
+    const had = this.size > 0;
+    this.#entries?.clear();
+    if (had) this.#hooks.onLast?.();
+  }
+}
+
 /** @internal */
 export function createChangeListeners(hooks: ChangeListenersHooks): ChangeListeners {
-  // Wrapper objects so the same function subscribed twice is two subscriptions.
-  const entries = new Set<{ listener: StorageChangeListener }>();
-  return {
-    get size() {
-      return entries.size;
-    },
-    add(listener) {
-      const entry = { listener };
-      entries.add(entry);
-      if (entries.size === 1) hooks.onFirst?.();
-      return () => {
-        if (!entries.delete(entry)) return;
-        if (entries.size === 0) hooks.onLast?.();
-      };
-    },
-    emit(change) {
-      for (const entry of [...entries]) {
-        try {
-          entry.listener({ key: change.key, newValue: change.newValue });
-        } catch (error) {
-          hooks.onError(error);
-        }
-      }
-    },
-    clear() {
-      const had = entries.size > 0;
-      entries.clear();
-      if (had) hooks.onLast?.();
-    },
-  };
+  return new ChangeListenerSet(hooks);
 }

@@ -1,13 +1,16 @@
-import { createHash } from 'node:crypto';
+/**
+ * `idpool/storage/file`: session storage in one JSON file, for Node.js (CLIs, servers, tests).
+ * @module idpool/storage/file
+ */
 import { type FSWatcher, mkdirSync, watch } from 'node:fs';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import type { StorageOperation } from '../errors/error-classes';
 import { assertLeaseTtl } from './assert-lease-ttl';
 import { createChangeListeners } from './change-listeners';
 import type { KeyValueStorage, StorageLease } from './key-value-storage';
+import { leaseFileName, MAX_FILE_BYTES, parseFileData, positiveOption, writeFileAtomically } from './file-format';
 import { releaseLeaseFile, tryCreateLeaseFile } from './lease-file';
-import { createLeaseToken } from './lease-token';
 import { readRegularFile, readRegularFileSync, type RegularFileContent } from './read-regular-file';
 import { guardStorage, storageError, toStorageError } from './storage-failure';
 
@@ -30,12 +33,6 @@ export interface FileStorageOptions {
   now?: () => number;
 }
 
-/**
- * The largest session file read. A session record is at most 512 Ki characters (see
- * `MAX_RECORD_LENGTH`), typically a few KB; a bigger file is corrupt (read as empty, reported),
- * and a hostile one cannot make every read load gigabytes.
- */
-const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 interface ChannelMessage {
   idpool: 1;
@@ -106,38 +103,7 @@ export function createFileStorage(path: string, options: FileStorageOptions = {}
 
   const listeners = createChangeListeners({ onError, onFirst: startFollowing, onLast: stopFollowing });
 
-  /** A `Map`, never a plain object: a key such as `constructor` must not find `Object`'s members. */
-  function parse(content: RegularFileContent | null): Map<string, string> {
-    const data = new Map<string, string>();
-    if (content === null) return data;
-    const { text } = content;
-    if (text === undefined) {
-      onError(corrupt(`idpool file storage: ${filePath} is larger than ${MAX_FILE_BYTES} bytes; reading it as empty`));
-      return data;
-    }
-    if (text.trim() === '') return data;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // No `cause`: JSON.parse messages quote the file's text, which may hold tokens.
-      onError(corrupt(`idpool file storage: ${filePath} is not valid JSON; reading it as empty`));
-      return data;
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      onError(corrupt(`idpool file storage: ${filePath} does not hold a JSON object; reading it as empty`));
-      return data;
-    }
-    // JSON.parse makes `__proto__` an own property, so Object.entries sees every stored key.
-    for (const [key, value] of Object.entries(parsed)) {
-      if (typeof value === 'string') data.set(key, value);
-    }
-    return data;
-  }
-
-  function corrupt(message: string): Error {
-    return storageError(message, { adapter: 'file', operation: 'getItem', reason: 'corrupt' });
-  }
+  const parse = (content: RegularFileContent | null) => parseFileData(content, filePath, onError);
 
   /** Rejects (`reason: 'tampered'`) when a FIFO, device or directory stands at the path. */
   async function readAll(operation: StorageOperation): Promise<Map<string, string>> {
@@ -150,22 +116,6 @@ export function createFileStorage(path: string, options: FileStorageOptions = {}
     } catch (error) {
       onError(toStorageError(error, { adapter: 'file', operation: 'subscribe', reason: 'unavailable' }));
       return new Map();
-    }
-  }
-
-  async function writeAtomically(data: Map<string, string>): Promise<void> {
-    const temp = join(directory, `.${fileName}.${createLeaseToken()}.tmp`);
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      // Object.fromEntries defines own properties, so a `__proto__` key is written as data.
-      await handle.writeFile(JSON.stringify(Object.fromEntries(data)));
-      await handle.sync();
-      await handle.close();
-      await rename(temp, filePath);
-    } catch (error) {
-      await handle.close().catch(() => {});
-      await unlink(temp).catch(() => {});
-      throw error;
     }
   }
 
@@ -206,7 +156,7 @@ export function createFileStorage(path: string, options: FileStorageOptions = {}
           const data = await readAll(operation);
           if (newValue === null) data.delete(key);
           else data.set(key, newValue);
-          await writeAtomically(data);
+          await writeFileAtomically(filePath, data);
         });
       });
       announce(key, newValue);
@@ -341,23 +291,4 @@ export function createFileStorage(path: string, options: FileStorageOptions = {}
       await writes;
     },
   };
-}
-
-/** Keys may hold any character; file names get `[A-Za-z0-9_-]` and `%XX` escapes, hashed when long. */
-function leaseFileName(key: string): string {
-  let escaped = '';
-  for (const byte of new TextEncoder().encode(key)) {
-    const char = String.fromCharCode(byte);
-    escaped += /[A-Za-z0-9_-]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  if (escaped.length <= 120) return escaped;
-  return `${escaped.slice(0, 40)}-${createHash('sha256').update(key).digest('hex')}`;
-}
-
-function positiveOption(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`createFileStorage: ${name} must be a positive number of milliseconds`);
-  }
-  return value;
 }

@@ -2,7 +2,7 @@ import type { BigIntStats } from 'node:fs';
 import { link, open, rename, unlink } from 'node:fs/promises';
 import type { StorageOperation } from '../errors/error-classes';
 import { errorCode } from './error-code';
-import { createLeaseToken } from './lease-token';
+import { randomId } from '../model/random-id';
 import { readRegularFile } from './read-regular-file';
 
 /** A lease record is about 100 bytes; a longer lease file is damaged (judged by its mtime). */
@@ -20,7 +20,7 @@ interface LeaseFileRecord {
  * expired one. Resolves the owner token, or `null` when a live lease is there.
  */
 export async function tryCreateLeaseFile(path: string, ttlMs: number, now: () => number, operation: StorageOperation): Promise<string | null> {
-  const owner = createLeaseToken();
+  const owner = randomId();
   // Second round only after an expired (or vanished) lease was cleared away.
   for (let round = 0; round < 2; round += 1) {
     if (await createExclusive(path, { owner, expiresAt: now() + ttlMs, pid: process.pid })) return owner;
@@ -71,7 +71,7 @@ async function removeFileIf(
   if (!judged) return 'missing';
   if (!shouldRemove(judged.record, judged.stats)) return 'kept';
 
-  const aside = `${path}.${createLeaseToken()}.removed`;
+  const aside = `${path}.${randomId()}.removed`;
   try {
     await rename(path, aside);
   } catch (error) {

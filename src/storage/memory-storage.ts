@@ -1,7 +1,7 @@
 import { assertLeaseTtl } from './assert-lease-ttl';
 import { createChangeListeners } from './change-listeners';
 import type { KeyValueStorage, StorageLease } from './key-value-storage';
-import { createLeaseToken } from './lease-token';
+import { randomId } from '../model/random-id';
 
 /** Options of {@link createMemoryStorage}. */
 export interface MemoryStorageOptions {
@@ -34,7 +34,8 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Require
   const now = options.now ?? Date.now;
   // Maps, not objects: a key such as `constructor` or `__proto__` is an ordinary key.
   const values = new Map<string, string>();
-  const leases = new Map<string, { owner: string; expiresAt: number }>();
+  // Made with the first lease: an engine's default storage, never shared, never takes one.
+  let leases: Map<string, { owner: string; expiresAt: number }> | undefined;
   const listeners = createChangeListeners({ onError: options.onError ?? (() => {}) });
 
   return {
@@ -54,13 +55,14 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Require
     },
     async tryAcquireLease(key, ttlMs): Promise<StorageLease | null> {
       assertLeaseTtl(ttlMs, 'memory');
-      const held = leases.get(key);
+      const held = leases?.get(key);
       if (held && held.expiresAt > now()) return null;
-      const owner = createLeaseToken();
-      leases.set(key, { owner, expiresAt: now() + ttlMs });
+      const owner = randomId();
+      const all = (leases ??= new Map());
+      all.set(key, { owner, expiresAt: now() + ttlMs });
       return {
         async release() {
-          if (leases.get(key)?.owner === owner) leases.delete(key);
+          if (all.get(key)?.owner === owner) all.delete(key);
         },
       };
     },

@@ -1,7 +1,11 @@
+/**
+ * `idpool/storage/redis`: session storage in Redis, shared by a fleet of servers.
+ * @module idpool/storage/redis
+ */
 import { assertLeaseTtl } from './assert-lease-ttl';
 import { createChangeListeners } from './change-listeners';
 import type { KeyValueStorage, StorageLease } from './key-value-storage';
-import { createLeaseToken } from './lease-token';
+import { randomId } from '../model/random-id';
 import { guardStorage, toStorageError } from './storage-failure';
 
 /** A pub/sub listener as node-redis calls it. */
@@ -190,7 +194,7 @@ export function createRedisStorage(options: RedisStorageOptions): RedisStorage {
     async tryAcquireLease(key, ttlMs): Promise<StorageLease | null> {
       assertLeaseTtl(ttlMs, 'redis');
       const leaseKey = `${keyPrefix}lease:${key}`;
-      const token = createLeaseToken();
+      const token = randomId();
       const reply = await guardStorage({ adapter: 'redis', operation: 'tryAcquireLease', key, reason: 'unavailable' }, () =>
         client.set(leaseKey, token, { NX: true, PX: Math.max(1, Math.ceil(ttlMs)) }),
       );

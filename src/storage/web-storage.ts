@@ -1,8 +1,11 @@
 import { assertLeaseTtl } from './assert-lease-ttl';
 import { createChangeListeners } from './change-listeners';
 import type { KeyValueStorage, StorageLease } from './key-value-storage';
-import { createLeaseToken } from './lease-token';
+import { randomId } from '../model/random-id';
 import { guardStorage, toStorageError } from './storage-failure';
+import { areaTagOf, defaultLocalStorage, defaultLocks, documentContextId, isChannelMessage, isStorageLike, sleep, toWriteError, type ChannelMessage, type WebLocks, type WebStorageArea } from './web-storage-environment';
+
+export type { WebLocks, WebStorageArea } from './web-storage-environment';
 
 /** Options of {@link createWebStorage}. */
 export interface WebStorageOptions {
@@ -14,7 +17,7 @@ export interface WebStorageOptions {
    * Web Locks used to make the lease check-and-set atomic across tabs. Default `navigator.locks`
    * when present; `null` forces the best-effort fallback (write, wait, read back).
    */
-  locks?: LockManager | null;
+  locks?: WebLocks | null;
   /** Clock used for lease expiry. Default `Date.now`. */
   now?: () => number;
   /** Receives errors of change listeners and of the background notification plumbing. Default: ignored. */
@@ -26,15 +29,6 @@ const FALLBACK_SETTLE_MS = 50;
 /** How long the lease Web Lock stays held after the write, so the record reaches other tabs first. */
 const LOCKED_SETTLE_MS = 25;
 
-const CONTEXT_ID_SYMBOL = Symbol.for('idpool.storage.contextId');
-const customAreaIds = new WeakMap<Storage, string>();
-
-interface ChannelMessage {
-  idpool: 1;
-  context: string;
-  area: string;
-  key: string;
-}
 
 interface LeaseRecord {
   owner: string;
@@ -76,7 +70,7 @@ interface LeaseRecord {
  * stop();
  * ```
  */
-export function createWebStorage(target?: Storage, options: WebStorageOptions = {}): Required<KeyValueStorage> {
+export function createWebStorage(target?: WebStorageArea, options: WebStorageOptions = {}): Required<KeyValueStorage> {
   const storage = target ?? defaultLocalStorage();
   if (!isStorageLike(storage)) {
     throw new TypeError('createWebStorage: target must be a Web Storage object (getItem, setItem, removeItem)');
@@ -101,7 +95,10 @@ export function createWebStorage(target?: Storage, options: WebStorageOptions = 
     },
     onLast() {
       globalThis.removeEventListener?.('storage', onStorageEvent);
+      // Closed, not only left: an open channel keeps a Deno (or Node) process running.
       channel?.removeEventListener('message', onChannelMessage);
+      channel?.close();
+      channel = undefined;
     },
   });
 
@@ -113,6 +110,17 @@ export function createWebStorage(target?: Storage, options: WebStorageOptions = 
       (channel as { unref?: () => void }).unref?.();
     }
     return channel;
+  }
+
+  /** Without listeners of its own, an instance opens a channel only to post, and closes it at once. */
+  function postOnce(message: ChannelMessage): void {
+    if (closed || typeof globalThis.BroadcastChannel !== 'function') return;
+    const once = new globalThis.BroadcastChannel(channelName);
+    try {
+      once.postMessage(message);
+    } finally {
+      once.close();
+    }
   }
 
   function onStorageEvent(event: Event): void {
@@ -142,7 +150,8 @@ export function createWebStorage(target?: Storage, options: WebStorageOptions = 
     listeners.emit({ key, newValue });
     const message: ChannelMessage = { idpool: 1, context, area, key };
     try {
-      openChannel()?.postMessage(message);
+      if (listeners.size > 0) openChannel()?.postMessage(message);
+      else postOnce(message);
     } catch (error) {
       onError(toStorageError(error, { adapter: 'web', operation: 'subscribe', key }));
     }
@@ -216,7 +225,7 @@ export function createWebStorage(target?: Storage, options: WebStorageOptions = 
 
   async function acquireLease(key: string, ttlMs: number): Promise<StorageLease | null> {
     const leaseKey = leaseKeyPrefix + key;
-    const owner = createLeaseToken();
+    const owner = randomId();
     const take = (): boolean => {
       const held = readLease(leaseKey);
       if (held && held.owner !== owner && held.expiresAt > now()) return false;
@@ -256,105 +265,4 @@ export function createWebStorage(target?: Storage, options: WebStorageOptions = 
       },
     };
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function defaultLocalStorage(): Storage {
-  let storage: Storage | undefined;
-  try {
-    storage = globalThis.localStorage;
-  } catch (error) {
-    // Sandboxed iframes and blocked site data throw a SecurityError on access.
-    throw new TypeError('createWebStorage: localStorage is not accessible here; pass a Storage object', {
-      cause: error,
-    });
-  }
-  if (!storage) {
-    throw new TypeError(
-      'createWebStorage: no localStorage in this environment (server-side rendering?); pass a Storage object or use createMemoryStorage',
-    );
-  }
-  return storage;
-}
-
-function defaultLocks(): LockManager | null {
-  const navigatorLike = (globalThis as { navigator?: { locks?: LockManager } }).navigator;
-  return navigatorLike?.locks ?? null;
-}
-
-function isStorageLike(value: unknown): value is Storage {
-  const candidate = value as Partial<Storage> | null | undefined;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.getItem === 'function' &&
-    typeof candidate.setItem === 'function' &&
-    typeof candidate.removeItem === 'function'
-  );
-}
-
-function areaTagOf(storage: Storage, isDefault: boolean): string {
-  if (isDefault || sameAs(storage, () => globalThis.localStorage)) return 'local';
-  if (sameAs(storage, () => globalThis.sessionStorage)) return 'session';
-  let id = customAreaIds.get(storage);
-  if (!id) {
-    id = `custom-${createLeaseToken()}`;
-    customAreaIds.set(storage, id);
-  }
-  return id;
-}
-
-function sameAs(storage: Storage, read: () => Storage | undefined): boolean {
-  try {
-    return read() === storage;
-  } catch {
-    return false;
-  }
-}
-
-/** One id per JavaScript realm (document), shared by every copy of idpool loaded into it. */
-function documentContextId(): string {
-  const holder = globalThis as { [CONTEXT_ID_SYMBOL]?: string };
-  holder[CONTEXT_ID_SYMBOL] ??= createLeaseToken();
-  return holder[CONTEXT_ID_SYMBOL];
-}
-
-function isChannelMessage(value: unknown): value is ChannelMessage {
-  const candidate = value as Partial<ChannelMessage> | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    candidate.idpool === 1 &&
-    typeof candidate.context === 'string' &&
-    typeof candidate.area === 'string' &&
-    typeof candidate.key === 'string'
-  );
-}
-
-function isQuotaError(error: unknown): boolean {
-  const candidate = error as { name?: unknown; code?: unknown } | null;
-  if (typeof candidate !== 'object' || candidate === null) return false;
-  try {
-    return (
-      candidate.name === 'QuotaExceededError' ||
-      candidate.name === 'NS_ERROR_DOM_QUOTA_REACHED' ||
-      candidate.code === 22 ||
-      candidate.code === 1014
-    );
-  } catch {
-    // A getter or Proxy trap that throws: not a quota error the browser made.
-    return false;
-  }
-}
-
-function toWriteError(error: unknown, key: string, value: string, operation: 'setItem' | 'tryAcquireLease'): unknown {
-  if (!isQuotaError(error)) return toStorageError(error, { adapter: 'web', operation, key, value });
-  return toStorageError(
-    error,
-    { adapter: 'web', operation, key, value, reason: 'quotaExceeded' },
-    `Web Storage quota exceeded while writing key "${key}"`,
-  );
 }

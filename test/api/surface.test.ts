@@ -15,8 +15,9 @@ const surface: Record<string, { source: string; exports: string[] }> = {
       'InvalidParameterException', 'InvalidStateException', 'InvalidTokenException', 'LimitExceededException', 'NetworkError',
       'NotAuthorizedException', 'ResourceConflictException', 'ResourceNotFoundException', 'Secret', 'SessionExpiredException',
       'StorageError', 'TokenRefreshException', 'TooManyRequestsException', 'UnknownException', 'authEventTypes', 'authMachine',
-      'createAuth', 'createAwsCredentialsProvider', 'createCookieStorage', 'createMemoryStorage', 'createWebStorage', 'decodeJWT',
-      'providerLoginsKeys',
+      'createAuth', 'createAwsCredentialsProvider', 'createCookieStorage', 'createFetchTransport', 'createMemoryStorage', 'createSdkTransport',
+      'createWebStorage', 'decodeJWT',
+      'providerLoginsKeys', 'toAuthState',
     ],
   },
   './local': {

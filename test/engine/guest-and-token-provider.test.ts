@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidStateException, type TokenProvider } from '../../src/index';
+import { InvalidStateException, toAuthState, type TokenProvider } from '../../src/index';
 import { startEngineStack, type EngineStack } from '../support/engine-stack';
 
 let stack: EngineStack | undefined;
@@ -41,7 +41,10 @@ describe('guest access', () => {
     stack = await startEngineStack({ allowUnauthenticated: false });
     const auth = stack.engine({ allowGuestAccess: true });
     await expect(auth.fetchAuthSession()).rejects.toMatchObject({ name: 'NotAuthorizedException' });
-    expect(auth.actor.getSnapshot().matches({ signedOut: 'idle' })).toBe(true);
+    // Signed out with no guest credentials held, and a later call asks the pool again.
+    expect(toAuthState(auth.actor.getSnapshot())).toEqual({ value: 'signedOut' });
+    await expect(auth.fetchAuthSession()).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    expect(stack.pool.stats().errors).toMatchObject({ GetId: { NotAuthorizedException: 2 } });
     const token = await stack.issuer.mintToken({ sub: 'alice' });
     await expect(auth.federateToIdentityPool({ token, provider: stack.issuer.loginsKey })).resolves.toMatchObject({ identityId: expect.any(String) });
   });

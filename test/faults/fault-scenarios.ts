@@ -1,6 +1,6 @@
-import { createAuth, createMemoryStorage, type Auth, type AuthSession } from '../../src/index';
+import { createAuth, createMemoryStorage, toAuthState, type Auth, type AuthSession } from '../../src/index';
 import type { FaultKind } from '../../src/local/index';
-import type { EngineStack } from '../support/engine-stack';
+import { isBusy, type EngineStack } from '../support/engine-stack';
 import { frozenTimersClock } from '../support/frozen-timers-clock';
 import { GENEROUS_BOUND_MS, until } from '../support/generous-bound';
 import type { Column } from './fault-matrix';
@@ -63,7 +63,7 @@ export async function runCell(stack: EngineStack, fault: FaultKind, column: Colu
     else call = auth.fetchAuthSession();
     const { outcome: result } = await settle(stack, auth, call, fault);
     const requests = pool.stats().requests;
-    const state = JSON.stringify(auth.actor.getSnapshot().value);
+    const state = toAuthState(auth.actor.getSnapshot()).value;
     const next = await settle(stack, auth, auth.fetchAuthSession(), fault);
     const after = next.outcome === 'resolves' ? (next.value as AuthSession) : { error: next.outcome };
     return { result, requests, before, after, state, events };
@@ -88,7 +88,7 @@ async function settle(stack: EngineStack, auth: Auth, call: Promise<unknown>, fa
   const deadline = Date.now() + GENEROUS_BOUND_MS;
   let heldRequestTimedOut = false;
   while (outcome === undefined) {
-    if (Date.now() > deadline) throw new Error(`the call never settled (engine in ${JSON.stringify(auth.actor.getSnapshot().value)})`);
+    if (Date.now() > deadline) throw new Error(`the call never settled (engine ${JSON.stringify(toAuthState(auth.actor.getSnapshot()))})`);
     if (fault === 'latency' && !heldRequestTimedOut && isHeldByLatencyFault(stack)) {
       // The pool holds the faulted request (the first GetCredentialsForIdentity since the fault):
       // the request timeout's simulated time passes.
@@ -97,20 +97,10 @@ async function settle(stack: EngineStack, auth: Auth, call: Promise<unknown>, fa
       continue;
     }
     const next = stack.clock.pending()[0];
-    if (!waitsOnNetwork(auth) && next !== undefined && next <= RETRY.maxDelayMs) await stack.clock.advance(Math.max(0, next));
+    if (!isBusy(auth.actor.getSnapshot()) && next !== undefined && next <= RETRY.maxDelayMs) await stack.clock.advance(Math.max(0, next));
     else await new Promise((resolve) => setTimeout(resolve, 1));
   }
   return { outcome, value };
-}
-
-function waitsOnNetwork(auth: Auth): boolean {
-  const snapshot = auth.actor.getSnapshot();
-  return (
-    snapshot.matches('federating') ||
-    snapshot.matches('restoring') ||
-    (snapshot.matches('refreshing') && !snapshot.matches({ refreshing: 'backingOff' })) ||
-    snapshot.matches({ signedOut: 'fetchingGuestCredentials' })
-  );
 }
 
 function isHeldByLatencyFault(stack: EngineStack): boolean {

@@ -1,10 +1,13 @@
 import { createActor, type ActorLogic, type ActorScope, type EventObject, type SnapshotFrom } from 'xstate';
 import { TestModel } from 'xstate/graph';
 import { authMachine, type AuthMachine } from '../../machines/auth.machine';
-import type { AuthMachineContext, HeldCredentials, Login, MachineEmitted, StoredSession } from '../../machines/auth.types';
-import { credentialsUsable } from '../../machines/session-rules';
-import { createTimeRules } from '../../machines/time-rules';
-import { Secret } from '../../src/index';
+import type { AuthMachineContext, MachineEmitted } from '../../machines/auth.context';
+import type { HeldCredentials } from '../../src/model/credentials';
+import type { Login } from '../../src/model/login';
+import type { StoredSession } from '../../src/model/session';
+import { credentialsUsable } from '../../machines/timing';
+import { createClockGuards } from '../../machines/clock-guards';
+import { Secret, StorageError } from '../../src/index';
 import { PEER_USER, SYNC_GAP_MS, type AppUser, type ModelConfig, type ModelEvent, type Outcome, type PoolUser } from './model-config';
 import { cognitoError, issueCredentials, mintLogin, restoreOutcome, tokenRefreshError } from './model-outcomes';
 import { PoolModel } from './pool-model';
@@ -122,7 +125,7 @@ export interface AuthModelOptions {
 export function createAuthModel(config: ModelConfig, options: AuthModelOptions): AuthModel {
   const clock = { now: options.start };
   // The engine's own time rules (timing read from the settings in the context), on the model's clock.
-  const rules = createTimeRules({ now: () => clock.now, random: () => 0.5 });
+  const rules = createClockGuards({ now: () => clock.now, random: () => 0.5 });
   const machine = (options.machine ?? authMachine).provide({ guards: rules.guards, delays: rules.delays });
   const input = { settings: config.settings };
 
@@ -239,7 +242,7 @@ export function createAuthModel(config: ModelConfig, options: AuthModelOptions):
         : fail(cognitoError(answer.error));
     }
     if (invoke.src === 'restoreSession') {
-      if (outcome === 'error') return fail(Object.assign(new Error('model: storage offline'), { name: 'StorageError' }));
+      if (outcome === 'error') return fail(new StorageError('model: storage offline', { adapter: 'custom', operation: 'getItem' }));
       const restored = restoreOutcome(world, outcome as 'empty' | 'creds' | 'login' | 'invalid' | 'peer', options.oidcLoginsKey, world.peer);
       record.minted.push(...restored.minted);
       if (outcome === 'invalid') world.stored = null;
@@ -338,7 +341,7 @@ export function createAuthModel(config: ModelConfig, options: AuthModelOptions):
     const usable = (held: HeldCredentials | undefined) => credentialsUsable(held, context.clockOffsetMs, now);
     return {
       credentials: usable(context.credentials),
-      token: context.login ? rules.guards.isProviderTokenUsable({ context, event: { type: '' } }) : null,
+      token: context.login ? rules.guards.isProviderTokenUsable({ context, event: { type: 'REFRESH' } }) : null,
       guest: usable(context.guest.credentials),
     };
   };

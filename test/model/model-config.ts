@@ -1,5 +1,5 @@
-import type { AuthMachineSettings } from '../../machines/auth.types';
-import type { TimingSettings } from '../../machines/session-rules';
+import type { AuthMachineSettings } from '../../machines/auth.context';
+import type { TimingSettings } from '../../src/model/timing-settings';
 
 /**
  * Timing shared by the model and the engine under test. A back-off of base = cap = 1 ms makes

@@ -1,4 +1,6 @@
-import type { HeldCredentials, Login, RestoreOutcome, StoredSession } from '../../machines/auth.types';
+import type { HeldCredentials } from '../../src/model/credentials';
+import type { Login } from '../../src/model/login';
+import type { RestoreOutcome, StoredSession } from '../../src/model/session';
 import {
   InternalErrorException,
   InvalidParameterException,

@@ -1,4 +1,4 @@
-import type { Login } from '../../machines/auth.types';
+import type { Login } from '../../src/model/login';
 
 /** The logins key the model's OIDC issuer stands for; opaque tokens use Facebook's. */
 export const OPAQUE_LOGINS_KEY = 'graph.facebook.com';

@@ -1,6 +1,6 @@
 import { waitFor } from 'xstate';
-import { createAuth, createMemoryStorage, type Auth, type AuthEvent, type AuthSession, type AuthState } from '../../src/index';
-import type { EngineStack } from '../support/engine-stack';
+import { createAuth, createMemoryStorage, toAuthState, type Auth, type AuthEvent, type AuthSession, type AuthState } from '../../src/index';
+import { isBusy, type EngineStack } from '../support/engine-stack';
 import { everyRendering } from '../support/secret-scan';
 import type { Command, Run, User } from './engine-commands';
 
@@ -143,8 +143,8 @@ export class PropertyRun {
         });
         return;
       case 'forget': {
-        const { context } = this.engine.actor.getSnapshot();
-        const identityId = context.identityId ?? context.guest.identityId;
+        // The identity the engine shows, or the guest identity it remembers (in its stored record).
+        const identityId = toAuthState(this.engine.actor.getSnapshot()).identityId ?? (await this.storedGuestIdentityId());
         if (identityId !== undefined) pool.forgetIdentity(identityId);
         // The engine may serve the forgotten identity until its next refresh replaces it, once.
         this.#forgotten = identityId;
@@ -240,29 +240,25 @@ export class PropertyRun {
       if (next !== undefined && next <= PROPERTY_RETRY.maxDelayMs) await this.stack.clock.advance(Math.max(0, next), () => this.idle());
       else await new Promise((resolve) => setTimeout(resolve, 5));
       if (Date.now() > deadline) {
-        this.fail(`calls never settled: ${started.filter(({ call }) => !call.settled).map(({ call }) => call.label).join(', ')} (engine ${JSON.stringify(this.engine.actor.getSnapshot().value)})`);
+        this.fail(`calls never settled: ${started.filter(({ call }) => !call.settled).map(({ call }) => call.label).join(', ')} (engine ${JSON.stringify(toAuthState(this.engine.actor.getSnapshot()))})`);
         break;
       }
     }
   }
 
-  /** Until the engine waits on no network call. */
+  /** Until the engine waits on no network call or app callback. */
   private async idle(): Promise<void> {
     try {
-      await waitFor(
-        this.engine.actor,
-        (snapshot) =>
-          snapshot.status !== 'active' ||
-          (!snapshot.matches('restoring') &&
-            !snapshot.matches('federating') &&
-            (!snapshot.matches('refreshing') || snapshot.matches({ refreshing: 'backingOff' })) &&
-            !snapshot.matches({ signedOut: 'fetchingGuestCredentials' })),
-        { timeout: STEP_TIMEOUT_MS },
-      );
+      await waitFor(this.engine.actor, (snapshot) => snapshot.status !== 'active' || !isBusy(snapshot), { timeout: STEP_TIMEOUT_MS });
     } catch {
-      this.fail(`the engine stayed busy in ${JSON.stringify(this.engine.actor.getSnapshot().value)}`);
+      this.fail(`the engine stayed busy (${JSON.stringify(toAuthState(this.engine.actor.getSnapshot()))})`);
     }
     await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  private async storedGuestIdentityId(): Promise<string | undefined> {
+    const text = await this.storage.getItem(`idpool.default.${this.stack.pool.identityPoolId}.session`);
+    return text === null ? undefined : (JSON.parse(text) as { guestIdentityId?: string }).guestIdentityId;
   }
 
   private async checkStoredAfterClear(): Promise<void> {

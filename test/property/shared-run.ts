@@ -1,7 +1,7 @@
 import { waitFor, type InspectionEvent } from 'xstate';
-import { createAuth, createMemoryStorage, type Auth } from '../../src/index';
+import { createAuth, createMemoryStorage, toAuthState, type Auth } from '../../src/index';
 import { sessionKey } from '../../src/session/session-store';
-import type { EngineStack } from '../support/engine-stack';
+import { isBusy, type EngineStack } from '../support/engine-stack';
 import { hops, LatentStorage } from './latent-storage';
 import type { ContextCommand, SharedCommand, SharedRun } from './shared-commands';
 
@@ -104,7 +104,7 @@ export class SharedRunner {
   }
 
   #states(): string {
-    return this.contexts.map((context) => JSON.stringify(context.engine.actor.getSnapshot().value)).join(', ');
+    return this.contexts.map((context) => JSON.stringify(toAuthState(context.engine.actor.getSnapshot()))).join(', ');
   }
 
   #fail(message: string): void {
@@ -131,7 +131,7 @@ export class SharedRunner {
       requestTimeoutMs: 30_000,
       inspect: (event: InspectionEvent) => {
         if (event.type === '@xstate.event' && event.event.type === 'CLEAR' && event.actorRef === engine.actor) {
-          context.clearing = engine.actor.getSnapshot().context.sessionId;
+          context.clearing = heldSessionId(engine);
         }
       },
     });
@@ -200,7 +200,7 @@ export class SharedRunner {
 
   #served(context: Context, federated: boolean): void {
     if (!federated || this.contexts.some((each) => each.view.holding)) return;
-    const sessionId = context.engine.actor.getSnapshot().context.sessionId;
+    const sessionId = heldSessionId(context.engine);
     if (this.cleared.has(sessionId ?? '')) this.#fail(`a context served the cleared session ${sessionId}`);
   }
 
@@ -210,16 +210,16 @@ export class SharedRunner {
     let quiet = 0;
     while (quiet < 3) {
       if (Date.now() > deadline) {
-        this.#fail(`the contexts never settled (${this.contexts.map((context) => JSON.stringify(context.engine.actor.getSnapshot().value)).join(', ')})`);
+        this.#fail(`the contexts never settled (${this.#states()})`);
         return;
       }
-      const busy = this.contexts.some((context) => context.view.busy || isBusy(context.engine));
+      const busy = this.contexts.some((context) => context.view.busy || engineBusy(context.engine));
       if (busy) {
         quiet = 0;
         await waitForAll(this.contexts.map((context) => context.engine), BUSY_POLL_MS);
         // An engine waiting for another's refresh lease polls on the test clock: let it.
         const next = this.stack.clock.pending()[0];
-        if (next !== undefined && next <= LEASE_POLL_STEP_MS && this.contexts.some((context) => isBusy(context.engine))) {
+        if (next !== undefined && next <= LEASE_POLL_STEP_MS && this.contexts.some((context) => engineBusy(context.engine))) {
           await this.stack.clock.advance(next);
         }
         await hops(2);
@@ -232,7 +232,7 @@ export class SharedRunner {
 
   private async check(): Promise<void> {
     for (const [index, context] of this.contexts.entries()) {
-      const sessionId = context.engine.actor.getSnapshot().context.sessionId;
+      const sessionId = heldSessionId(context.engine);
       if (sessionId !== undefined && this.cleared.has(sessionId)) this.#fail(`context ${index} holds the cleared session ${sessionId}`);
     }
     const text = await this.shared.getItem(this.key);
@@ -255,21 +255,23 @@ export class SharedRunner {
   }
 }
 
-function isBusy(engine: Auth): boolean {
+function engineBusy(engine: Auth): boolean {
   const snapshot = engine.actor.getSnapshot();
-  if (snapshot.status !== 'active') return false;
-  return (
-    snapshot.matches('restoring') ||
-    snapshot.matches('federating') ||
-    (snapshot.matches('refreshing') && !snapshot.matches({ refreshing: 'backingOff' })) ||
-    snapshot.matches({ signedOut: 'fetchingGuestCredentials' }) ||
-    snapshot.matches({ federated: 'checkingUserPoolSession' })
-  );
+  return snapshot.status === 'active' && isBusy(snapshot);
+}
+
+/**
+ * The session an engine holds. The one internal fact these properties read: which federation a
+ * context holds (kept across refreshes, new on each federation) is what "a cleared session is
+ * never served again" is about, and the public API shows identities and credentials, not sessions.
+ */
+function heldSessionId(engine: Auth): string | undefined {
+  return engine.actor.getSnapshot().context.sessionId;
 }
 
 /** Until no engine is busy, or `timeoutMs` of real time (then the caller moves the test clock). */
 async function waitForAll(engines: Auth[], timeoutMs: number): Promise<void> {
   await Promise.all(
-    engines.map((engine) => waitFor(engine.actor, (snapshot) => snapshot.status !== 'active' || !isBusy(engine), { timeout: timeoutMs }).catch(() => undefined)),
+    engines.map((engine) => waitFor(engine.actor, (snapshot) => snapshot.status !== 'active' || !engineBusy(engine), { timeout: timeoutMs }).catch(() => undefined)),
   );
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { toAuthState } from '../../src/index';
 import { startEngineStack, type EngineStack } from '../support/engine-stack';
 import { expectNoWaits, fetchWithoutWaiting, settleEngine } from './refresh-helpers';
 
@@ -36,7 +37,11 @@ describe.each([
     expectNoWaits(waits);
     // Three hours of one-hour credentials refreshed 5 minutes early: three refreshes, no loop.
     expect(stack.pool.stats().requests.GetCredentialsForIdentity).toBe(4);
-    expect(auth.actor.getSnapshot().context.clockOffsetMs).toBeCloseTo(-skew, -4);
+    // Still corrected: the last refresh (minute 165) lives until minute 225 on the device's clock,
+    // an hour off if the skew had been lost along the way.
+    const { credentials: last } = await auth.fetchAuthSession();
+    expect(Math.abs(last!.expiration.getTime() - (stack.clock.now() + 45 * 60_000))).toBeLessThan(10_000);
+    expect(toAuthState(auth.actor.getSnapshot()).expiration).toBe(last!.expiration.getTime());
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
-import { createAuth, createMemoryStorage } from '../../src/index';
+import { createAuth, createMemoryStorage, toAuthState } from '../../src/index';
 import { startEngineStack, type EngineStack } from '../support/engine-stack';
 import { frozenTimersClock } from '../support/frozen-timers-clock';
 
@@ -35,13 +35,13 @@ it('follows another context clearing the shared session even when its own last w
     stack.clock.jump(1_000);
     const shared = await other.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'bob' }), provider: stack.issuer.loginsKey });
     await new Promise((resolve) => setImmediate(resolve));
-    expect(follower.actor.getSnapshot().value).toEqual({ federated: 'idle' });
+    expect(toAuthState(follower.actor.getSnapshot())).toMatchObject({ value: 'federated', identityId: shared.identityId });
     expect((await follower.fetchAuthSession()).identityId).toBe(shared.identityId);
     // That tab signs out: the follower must drop the session too.
     stack.clock.jump(1_000);
     await other.clearFederationToIdentityPool();
     await new Promise((resolve) => setImmediate(resolve));
-    expect(follower.actor.getSnapshot().value).toBe('cleared');
+    expect(toAuthState(follower.actor.getSnapshot())).toEqual({ value: 'cleared' });
     expect(await follower.fetchAuthSession()).toEqual({});
   } finally {
     await other.stop();

@@ -9,7 +9,7 @@ import {
   type RefreshHandler,
 } from '../../src/index';
 import { createLogin } from '../../src/login/create-login';
-import { MAX_LIFETIME_MS } from '../../src/session/session-record';
+import { MAX_STORED_LIFETIME_MS as MAX_LIFETIME_MS } from '../../src/model/lifetimes';
 import { startEngineStack, type EngineStack } from '../support/engine-stack';
 import { flushIo, TestClock } from '../support/test-clock';
 import { standaloneEngines, STANDALONE_POOL_ID as IDENTITY_POOL_ID } from '../support/standalone-engines';
@@ -156,12 +156,16 @@ describe('lifetimes a stored record can hold', () => {
     };
     const refreshHandlers = { facebook: async () => ({ token: 'EAABrefreshedLongLivedToken', expiresAt: clock.now() + 730 * DAY_MS }) };
     const first = engine({ clock, storage, credentialsProvider: provider, refreshHandlers });
+    const firstEvents: AuthEvent['type'][] = [];
+    first.events$.subscribe((event) => firstEvents.push(event.type));
     await first.federateToIdentityPool({ token: 'EAABfirstFacebookToken', provider: 'facebook', options: { expiresAt: clock.now() + 60_000 } });
     await clock.advance(61_000);
-    // The automatic refresh took the handler's token.
-    await until(() => (first.actor.getSnapshot().context.login?.expiresAt ?? 0) > clock.now() + 300 * DAY_MS);
+    // The automatic refresh took the handler's token, and the session stored holds it.
+    await until(() => firstEvents.includes('tokenRefresh') && firstEvents.includes('credentialsRefreshed'));
     await flushIo();
     await first.stop();
+    const stored = JSON.parse((await storage.getItem(`idpool.default.${IDENTITY_POOL_ID}.session`))!) as { login: { expiresAt: number } };
+    expect(stored.login.expiresAt).toBeGreaterThan(clock.now() + 300 * DAY_MS);
 
     const events: AuthEvent[] = [];
     const second = engine({ clock, storage, credentialsProvider: provider, refreshHandlers });
@@ -169,7 +173,7 @@ describe('lifetimes a stored record can hold', () => {
     const session: AuthSession = await second.fetchAuthSession();
     expect(events.map((event) => event.type)).not.toContain('sessionRestore_failure');
     expect(session.identityId).toBe(IDENTITY_ID);
-    expect(second.actor.getSnapshot().context.login?.loginsKey).toBe('graph.facebook.com');
+    expect(session.federatedProvider).toBe('graph.facebook.com');
   });
 });
 

@@ -12,7 +12,7 @@ import { redactedCause } from '../../src/errors/redacted-cause';
 import { redactSecrets } from '../../src/errors/redact-secrets';
 import { toAuthError } from '../../src/errors/to-auth-error';
 import { toLoginsKey } from '../../src/login/logins-key';
-import { resolveSettings } from '../../src/options';
+import { resolveSettings } from '../../src/engine/resolve-settings';
 import { everyRendering, expectNoSecrets } from '../support/secret-scan';
 import { flushIo, TestClock } from '../support/test-clock';
 import { standaloneEngines, STANDALONE_POOL_ID as IDENTITY_POOL_ID } from '../support/standalone-engines';
@@ -229,7 +229,7 @@ describe('lifetimes a callback may give and the stored record may hold', () => {
     const session = await second.fetchAuthSession();
     expect(events.map((event) => event.type)).not.toContain('sessionRestore_failure');
     expect(session.credentials?.accessKeyId).toBe('ASIALONG1');
-    expect(second.actor.getSnapshot().context.login?.loginsKey).toBe('graph.facebook.com');
+    expect(session.federatedProvider).toBe('graph.facebook.com');
     expect(calls).toBe(1);
   });
 });

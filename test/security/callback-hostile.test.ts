@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   AuthError,
   createAuth,
+  toAuthState,
   type Auth,
   type AuthOptions,
   type CredentialsAndIdentityIdProvider,
@@ -298,12 +299,21 @@ describe('finding 12: a refresh handler', () => {
       const { stack, auth, handler, federated } = await federatedWithHandler();
       handler.run = () => result(stack) as ReturnType<RefreshHandler>;
       await stack.clock.advance(120_000); // the automatic refresh got the same answer
-      const before = auth.actor.getSnapshot().context;
+      const before = toAuthState(auth.actor.getSnapshot());
       expectTyped(await failureOf(auth.fetchAuthSession({ forceRefresh: true })), 'TokenRefreshException');
-      const after = auth.actor.getSnapshot().context;
-      expect(after.login).toBe(before.login);
-      expect(after.identityId).toBe(federated.identityId);
+      expect(toAuthState(auth.actor.getSnapshot())).toEqual({ ...before, identityId: federated.identityId });
       expect((await auth.fetchAuthSession()).credentials).toEqual(federated.credentials);
+      // Nothing of the bad answer was kept: the next refresh asks the handler again (the token
+      // federated has expired) and Cognito accepts what is sent, for the same identity.
+      let asked = 0;
+      handler.run = async () => {
+        asked += 1;
+        return { token: await stack.issuer.mintToken({ sub: 'alice' }, { expiresIn: 3_600 }) };
+      };
+      stack.pool.resetStats();
+      expect((await auth.fetchAuthSession({ forceRefresh: true })).identityId).toBe(federated.identityId);
+      expect(asked).toBe(1);
+      expect(stack.pool.stats().errors).toEqual({});
     });
   }
 });

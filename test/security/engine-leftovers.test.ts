@@ -3,7 +3,7 @@
 // Object.prototype, a server clock off by days, absurd timeouts.
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryStorage, type CredentialsAndIdentityIdProvider, type KeyValueStorage } from '../../src/index';
+import { createMemoryStorage, decodeJWT, type CredentialsAndIdentityIdProvider, type KeyValueStorage } from '../../src/index';
 import { decodeClearedSessions, encodeClearedSessions, isSessionId, MAX_SESSION_ID_LENGTH } from '../../src/session/cleared-sessions';
 import { legacySessionId } from '../../src/session/legacy-session-id';
 import type { StorageChangeListener } from '../../src/storage/key-value-storage';
@@ -144,13 +144,16 @@ describe('federateToIdentityPool and fetchAuthSession read only their input’s 
   it('ignores an Object.prototype.expiresAt, token, provider and options', async () => {
     stack = await startEngineStack();
     const token = await stack.issuer.mintToken({ sub: 'alice' });
-    const auth = stack.engine({ storage: createMemoryStorage() });
+    const storage = createMemoryStorage();
+    const auth = stack.engine({ storage });
     await withPollution({ expiresAt: 1 }, async () => {
       await auth.federateToIdentityPool({ token, provider: stack!.issuer.loginsKey });
       // A login expiring in 1970 would be refreshed (and fail: no token provider) on this call.
       expect((await auth.fetchAuthSession()).credentials).toBeDefined();
-      expect(auth.actor.getSnapshot().context.login?.expiresAt).not.toBe(1);
     });
+    // The login kept (as stored) expires when the token does.
+    const stored = JSON.parse((await storage.getItem(`idpool.default.${stack.pool.identityPoolId}.session`))!) as { login: { expiresAt?: number } };
+    expect(stored.login.expiresAt).toBe(decodeJWT(token).payload.exp! * 1000);
     await withPollution({ token, provider: stack.issuer.loginsKey }, async () => {
       await expect(auth.federateToIdentityPool({} as never)).rejects.toMatchObject({ name: 'InvalidParameterException' });
     });

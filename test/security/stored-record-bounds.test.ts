@@ -4,13 +4,9 @@
 // it is dropped, reported as sessionRestore_failure, and nothing of it is served.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/index';
-import {
-  decodeSessionRecord,
-  encodeSessionRecord,
-  InvalidSessionRecord,
-  MAX_CLOCK_OFFSET_MS,
-  MAX_LIFETIME_MS,
-} from '../../src/session/session-record';
+import { decodeSessionRecord, encodeSessionRecord, InvalidSessionRecord } from '../../src/session/session-record';
+import { MAX_STORED_LIFETIME_MS as MAX_LIFETIME_MS } from '../../src/model/lifetimes';
+import { MAX_CLOCK_OFFSET_MS } from '../../src/model/server-time';
 import { startEngineStack, untilIdle, type EngineStack } from '../support/engine-stack';
 import { storedSession } from './fixtures/stored-session';
 

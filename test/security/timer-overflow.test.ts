@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundedClock } from '../../src/options';
+import { boundedClock } from '../../src/engine/clock';
 import type { CredentialsAndIdentityIdProvider } from '../../src/index';
 import { TestClock } from '../support/test-clock';
 import { standaloneEngines } from '../support/standalone-engines';

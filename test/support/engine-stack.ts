@@ -1,5 +1,5 @@
 import { startLocalIdentityPool, startLocalOidcIssuer, type LocalIdentityPool, type LocalIdentityPoolOptions, type LocalOidcIssuer } from '../../src/local/index';
-import { createAuth, type Auth, type AuthEvent, type AuthOptions, type AuthState } from '../../src/index';
+import { createAuth, toAuthState, type Auth, type AuthEvent, type AuthOptions, type AuthState, type AuthStateValue } from '../../src/index';
 import { waitFor } from 'xstate';
 import { TestClock } from './test-clock';
 
@@ -59,22 +59,21 @@ export async function startEngineStack(
   };
 }
 
-/** Resolves when the engine's top-level state is `value`. */
-export async function untilState(auth: Auth, value: string, timeout = 10_000): Promise<void> {
-  await waitFor(auth.actor, (snapshot) => snapshot.matches(value as never), { timeout });
+/** Resolves when the engine's public state (`auth.state$`) is `value`. */
+export async function untilState(auth: Auth, value: AuthStateValue, timeout = 10_000): Promise<void> {
+  await waitFor(auth.actor, (snapshot) => toAuthState(snapshot).value === value, { timeout });
 }
 
-/** Resolves when the engine is waiting on no network call (it may wait on a timer, e.g. a back-off). */
+/**
+ * Resolves when the engine is waiting on no network call or app callback (it may wait on a timer,
+ * e.g. a back-off): no actor it invoked (a Cognito call, a storage read, a refresh handler) is
+ * still running. Read from the actor's public snapshot, without naming any of its states.
+ */
 export async function untilIdle(auth: Auth, timeout = 10_000): Promise<void> {
-  await waitFor(
-    auth.actor,
-    (snapshot) =>
-      !snapshot.matches('restoring') &&
-      !snapshot.matches('federating') &&
-      (!snapshot.matches('refreshing') || snapshot.matches({ refreshing: 'backingOff' } as never)) &&
-      !snapshot.matches({ signedOut: 'fetchingGuestCredentials' } as never) &&
-      !snapshot.matches({ signedOut: 'loadingTokens' } as never) &&
-      !snapshot.matches({ federated: 'checkingUserPoolSession' } as never),
-    { timeout },
-  );
+  await waitFor(auth.actor, (snapshot) => !isBusy(snapshot), { timeout });
+}
+
+/** Whether any actor the engine invoked is still running. */
+export function isBusy(snapshot: { children: Record<string, { getSnapshot(): { status: string } } | undefined> }): boolean {
+  return Object.values(snapshot.children).some((child) => child?.getSnapshot().status === 'active');
 }

@@ -1,4 +1,4 @@
-import type { AuthClock } from '../../src/options';
+import type { AuthClock } from '../../src/index';
 
 interface Timer {
   id: number;

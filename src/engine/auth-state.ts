@@ -1,5 +1,6 @@
 import type { SnapshotFrom } from 'xstate';
-import type { AuthMachine } from '../machines/auth.machine';
+import type { AuthMachine } from '../../machines/auth.machine';
+import { toLocalTime } from '../model/server-time';
 
 /** The top-level states of the federation machine. */
 export type AuthStateValue = 'restoring' | 'signedOut' | 'federating' | 'federated' | 'refreshing' | 'cleared';
@@ -15,6 +16,10 @@ export interface AuthState {
   guest?: boolean;
 }
 
+/**
+ * The public view of a snapshot of `auth.actor`: for selectors (`useSelector(auth.actor, toAuthState)`)
+ * and inspector tooling, without the machine's internal context.
+ */
 export function toAuthState(snapshot: SnapshotFrom<AuthMachine>): AuthState {
   const value = (typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]) as AuthStateValue;
   const { context } = snapshot;
@@ -22,14 +27,14 @@ export function toAuthState(snapshot: SnapshotFrom<AuthMachine>): AuthState {
   if (value === 'signedOut' || value === 'cleared') {
     if (context.guest.credentials && context.guest.identityId !== undefined) {
       state.identityId = context.guest.identityId;
-      state.expiration = context.guest.credentials.expiration - context.clockOffsetMs;
+      state.expiration = toLocalTime(context.guest.credentials.expiration, context.clockOffsetMs);
       state.guest = true;
     }
     return state;
   }
   if (context.identityId !== undefined) state.identityId = context.identityId;
   if (context.login) state.provider = context.login.loginsKey;
-  if (context.credentials) state.expiration = context.credentials.expiration - context.clockOffsetMs;
+  if (context.credentials) state.expiration = toLocalTime(context.credentials.expiration, context.clockOffsetMs);
   return state;
 }
 

@@ -1,44 +1,11 @@
-import type { Secret } from '../src/secret';
 import type { AuthError } from '../src/errors/auth-error';
-import type { AuthEvent, ErrorSummary } from '../src/events';
-import type { RetryPolicy } from './session-rules';
+import type { AuthEvent, ErrorSummary } from '../src/model/auth-events';
+import type { HeldCredentials } from '../src/model/credentials';
+import type { Login, UserPoolTokens } from '../src/model/login';
+import type { SessionView, StoredSession } from '../src/model/session';
+import type { RetryPolicy } from '../src/model/timing-settings';
 
-/** AWS credentials as Cognito issues them; always kept inside a `Secret`. */
-export interface AwsCredentialsValue {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-}
-
-/** Credentials held by the machine: the secret part sealed, the timing in the clear. */
-export interface HeldCredentials {
-  value: Secret<AwsCredentialsValue>;
-  /** Expiration, epoch ms on Cognito's clock. */
-  expiration: number;
-  /** When Cognito issued them, epoch ms on Cognito's clock. */
-  issuedAt: number;
-}
-
-/** Where a federation's token came from. */
-export type LoginSource = 'app' | 'userPool';
-
-/** A provider login: the Logins key and its token. */
-export interface Login {
-  /** The Cognito Logins key, e.g. `accounts.google.com`. */
-  loginsKey: string;
-  token: Secret<string>;
-  /** The JWT `sub`, when the token is a JWT. */
-  subject?: string;
-  /** When the token stops being valid, epoch ms on the local clock. */
-  expiresAt?: number;
-  source: LoginSource;
-}
-
-/** User-pool tokens handed out by a token provider, sealed. */
-export interface UserPoolTokens {
-  idToken: Secret<string>;
-  accessToken: Secret<string>;
-}
+// The machine's own context and events: internal, not API (the engine and tests of the chart use them).
 
 /** A federation that has been asked for and has not finished. */
 export interface PendingFederation {
@@ -127,54 +94,6 @@ export interface AuthMachineInput {
   settings: AuthMachineSettings;
 }
 
-/** What `fetchAuthSession` resolves with, sealed while inside the machine. */
-export interface SessionView {
-  /** To turn Cognito-clock expirations into local ones for the caller. */
-  clockOffsetMs: number;
-  identityId?: string;
-  credentials?: HeldCredentials;
-  federatedProvider?: string;
-  userPoolTokens?: UserPoolTokens;
-}
-
-/** A persisted or shared session, as the restore and sync actors read it from storage. */
-export interface StoredSession {
-  sessionId?: string;
-  identityId?: string;
-  login?: Login;
-  credentials?: HeldCredentials;
-  guestIdentityId?: string;
-  clockOffsetMs?: number;
-}
-
-export type RestoreOutcome =
-  | { kind: 'restored'; session: StoredSession; migratedFrom?: string }
-  | { kind: 'empty'; guestIdentityId?: string; migratedFrom?: string }
-  | { kind: 'invalid'; error: AuthError; guestIdentityId?: string };
-
-export interface CredentialsOutput {
-  identityId: string;
-  credentials: HeldCredentials;
-  /** Cognito's clock minus the local clock at the answer, when the response had a `Date` header. */
-  clockOffsetMs?: number;
-}
-
-export interface IdentityIdOutput {
-  identityId: string;
-  clockOffsetMs?: number;
-}
-
-export interface RefreshedTokenOutput {
-  login: Login;
-  identityId?: string;
-  userPoolTokens?: UserPoolTokens;
-}
-
-export interface UserPoolTokensOutput {
-  login: Login;
-  userPoolTokens: UserPoolTokens;
-}
-
 // ---- events the engine sends ----
 
 export interface FederateEvent {
@@ -217,3 +136,37 @@ export type MachineEmitted =
   | { type: 'request.resolved'; requestIds: string[]; session: SessionView }
   | { type: 'request.rejected'; requestIds: string[]; error: AuthError }
   | AuthEvent;
+
+/** A refresh that has not started: no attempts, nothing replaced, no cool-down. */
+export const freshRefresh = (): RefreshProgress => ({
+  attempt: 0,
+  tokenRefreshed: false,
+  identityReplaced: false,
+  cooldown: 'none',
+});
+
+/** The federation fields, emptied: what a clear or an expiry leaves. */
+export const emptySession = {
+  sessionId: undefined,
+  identityId: undefined,
+  staleIdentityId: undefined,
+  login: undefined,
+  credentials: undefined,
+  userPoolTokens: undefined,
+  pending: undefined,
+} satisfies Partial<AuthMachineContext>;
+
+export function initialContext(input: AuthMachineInput): AuthMachineContext {
+  return {
+    settings: input.settings,
+    ...emptySession,
+    federations: 0,
+    guest: { identityId: undefined, credentials: undefined, identityReplaced: false },
+    clockOffsetMs: 0,
+    refresh: freshRefresh(),
+    sessionWaiters: [],
+    federationWaiters: [],
+    returnTo: 'signedOut',
+    cleared: false,
+  };
+}

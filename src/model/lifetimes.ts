@@ -1,6 +1,13 @@
-import { MAX_LIFETIME_MS as MAX_STORED_LIFETIME_MS } from '../session/session-record';
+// Lifetimes idpool accepts: for what it stores, and for what an app callback hands it.
 
-export { MAX_STORED_LIFETIME_MS };
+const DAY_MS = 86_400_000;
+
+/**
+ * The longest life stored credentials or a stored login may have, counted from the record's
+ * `updatedAt`. Cognito credentials last an hour and IdP tokens rarely a day; a custom
+ * credentials provider may hand out longer ones, so this is a bound on absurdity, not policy.
+ */
+export const MAX_STORED_LIFETIME_MS = 366 * DAY_MS;
 
 /**
  * The longest lifetime idpool accepts for credentials or a provider token from an app

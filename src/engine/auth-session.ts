@@ -1,5 +1,8 @@
-import { decodeJwt, type JWTPayload } from 'jose';
-import type { HeldCredentials, SessionView } from '../machines/auth.types';
+import { decodeJwt } from 'jose';
+import type { JwtPayload } from '../model/jwt';
+import type { HeldCredentials } from '../model/credentials';
+import { toLocalTime } from '../model/server-time';
+import type { SessionView } from '../model/session';
 
 /** Temporary AWS credentials, in the AWS SDK v3 `AwsCredentialIdentity` shape. */
 export interface AwsCredentials {
@@ -12,7 +15,7 @@ export interface AwsCredentials {
 
 /** A JWT as Amplify hands it out: its payload, and the token itself from `toString()`. */
 export interface JWT {
-  payload: JWTPayload;
+  payload: JwtPayload;
   toString(): string;
 }
 
@@ -33,11 +36,11 @@ export interface FederateToIdentityPoolResult {
 }
 
 export function toAwsCredentials(held: HeldCredentials, clockOffsetMs: number): AwsCredentials {
-  return { ...held.value.reveal(), expiration: new Date(held.expiration - clockOffsetMs) };
+  return { ...held.value.reveal(), expiration: new Date(toLocalTime(held.expiration, clockOffsetMs)) };
 }
 
 function toJWT(token: string): JWT {
-  let payload: JWTPayload = {};
+  let payload: JwtPayload = {};
   try {
     payload = decodeJwt(token);
   } catch {

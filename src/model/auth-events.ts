@@ -1,4 +1,4 @@
-import type { StorageOperation } from './errors/error-classes';
+import type { StorageOperation } from '../errors/error-classes';
 
 /** An error as events carry it: name and message, never a token. */
 export interface ErrorSummary {

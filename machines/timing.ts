@@ -1,27 +1,11 @@
-import type { AuthMachineContext, HeldCredentials, Login } from './auth.types';
+import type { HeldCredentials } from '../src/model/credentials';
+import type { Login } from '../src/model/login';
+import { serverNow } from '../src/model/server-time';
+import type { RetryPolicy, TimingSettings } from '../src/model/timing-settings';
+import type { AuthMachineContext } from './auth.context';
 
-/** The refresh-ahead and retry settings the rules below read. */
-export interface TimingSettings {
-  refreshAheadMs: number;
-  retry: RetryPolicy;
-}
-
-/**
- * Retries of one refresh. Attempts and the delay cap bound its total time: at most
- * `maxAttempts` requests and `(maxAttempts - 1) × maxDelayMs` of waiting between them.
- */
-export interface RetryPolicy {
-  /** Tries of one refresh, the first included. */
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-/** Refresh 5 minutes ahead; retry a failed refresh up to 4 times, 250 ms to 8 s apart. */
-export const defaultTiming: TimingSettings = {
-  refreshAheadMs: 5 * 60_000,
-  retry: { maxAttempts: 4, baseDelayMs: 250, maxDelayMs: 8_000 },
-};
+// The timing maths of the chart: when credentials and tokens may be used, when to refresh,
+// how long to back off. Pure: the clock reading (`now`) is always an argument.
 
 /** Two automatic refreshes are never closer than this. */
 export const MIN_REFRESH_GAP_MS = 1_000;
@@ -37,17 +21,17 @@ function safetyMargin(held: HeldCredentials): number {
 /** Whether credentials may still be handed out, judged on Cognito's clock. */
 export function credentialsUsable(held: HeldCredentials | undefined, clockOffsetMs: number, now: number): boolean {
   if (!held) return false;
-  return held.expiration - (now + clockOffsetMs) > safetyMargin(held);
+  return held.expiration - serverNow(now, clockOffsetMs) > safetyMargin(held);
 }
 
 /**
- * Whether a provider token can still be sent to Cognito. `serverNow` is Cognito's clock,
+ * Whether a provider token can still be sent to Cognito. `serverTime` is Cognito's clock,
  * which is the one that judges the token's `exp`. Tokens with no known expiry are tried.
  */
-export function loginUsable(login: Login | undefined, serverNow: number): boolean {
+export function loginUsable(login: Login | undefined, serverTime: number): boolean {
   if (!login) return false;
   if (login.expiresAt === undefined) return true;
-  return login.expiresAt - serverNow > TOKEN_EXPIRY_SAFETY_MS;
+  return login.expiresAt - serverTime > TOKEN_EXPIRY_SAFETY_MS;
 }
 
 /** Time before `expiresAt` at which to act: the margin, or half the remaining life when that is shorter. */
@@ -69,11 +53,11 @@ export function refreshDelayMs(
 ): number {
   const held = context.credentials;
   if (!held) return MIN_REFRESH_GAP_MS;
-  const remaining = held.expiration - (now + context.clockOffsetMs);
+  const remaining = held.expiration - serverNow(now, context.clockOffsetMs);
   let delay = remaining - leadTime(remaining, timing.refreshAheadMs);
   const tokenExpiresAt = context.login?.expiresAt;
   if (canRefreshToken && tokenExpiresAt !== undefined) {
-    const tokenRemaining = tokenExpiresAt - (now + context.clockOffsetMs);
+    const tokenRemaining = tokenExpiresAt - serverNow(now, context.clockOffsetMs);
     delay = Math.min(delay, tokenRemaining - leadTime(tokenRemaining, timing.refreshAheadMs));
   }
   if (context.refresh.cooldown === 'untilExpiry') {
@@ -88,7 +72,7 @@ export function refreshDelayMs(
 /** Refresh-ahead delay for guest credentials (no provider token involved). */
 export function guestRefreshDelayMs(held: HeldCredentials | undefined, clockOffsetMs: number, timing: TimingSettings, now: number): number {
   if (!held) return MIN_REFRESH_GAP_MS;
-  const remaining = held.expiration - (now + clockOffsetMs);
+  const remaining = held.expiration - serverNow(now, clockOffsetMs);
   return Math.max(MIN_REFRESH_GAP_MS, Math.round(remaining - leadTime(remaining, timing.refreshAheadMs)));
 }
 

@@ -1,9 +1,10 @@
-import { decodeJwt, decodeProtectedHeader, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
-import { InvalidTokenException } from './errors/error-classes';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { InvalidTokenException } from '../errors/error-classes';
+import type { JwtHeader, JwtPayload } from '../model/jwt';
 
 export interface DecodedJWT {
-  header: ProtectedHeaderParameters;
-  payload: JWTPayload;
+  header: JwtHeader;
+  payload: JwtPayload;
 }
 
 /**

@@ -1,22 +1,29 @@
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { BehaviorSubject, distinctUntilChanged, Subject, type Observable } from 'rxjs';
 import { createActor, waitFor, type Actor } from 'xstate';
-import type { AuthMachine } from '../machines/auth.machine';
-import type { AuthMachineEvent, MachineEmitted, SessionView } from '../machines/auth.types';
+import type { AuthMachine } from '../../machines/auth.machine';
+import type { AuthMachineEvent, MachineEmitted } from '../../machines/auth.context';
+import { cachedSession } from '../../machines/cached-session';
+import { AbortError, InvalidStateException } from '../errors/error-classes';
+import { createLogin } from '../login/create-login';
+import { checkIdentityId } from '../login/identity-ids';
+import { toLoginsKey } from '../login/logins-key';
+import type { AuthEvent } from '../model/auth-events';
+import { randomId } from '../model/random-id';
+import type { SessionView } from '../model/session';
+import { createFetchTransport } from '../services/fetch-transport';
+import { SessionStore } from '../session/session-store';
 import { toAuthSession, toAwsCredentials, type AuthSession, type FederateToIdentityPoolResult } from './auth-session';
 import { sameAuthState, toAuthState, type AuthState } from './auth-state';
-import { createAwsCredentialsProvider, type AwsCredentialsProvider } from './aws-sdk';
-import { AbortError, InvalidStateException, StorageError } from './errors/error-classes';
-import type { AuthEvent } from './events';
-import { checkClientMetadata } from './engine/check-client-metadata';
-import { followSharedSession } from './engine/follow-shared-session';
-import { createEngineServices, providedMachine, registerEngineServices } from './engine/machine-implementations';
-import { RequestRegistry } from './engine/request-registry';
-import { createLogin } from './login/create-login';
-import { checkIdentityId } from './login/identity-ids';
-import { toLoginsKey } from './login/logins-key';
-import { resolveSettings, type AuthOptions } from './options';
-import { createCognitoClient } from './services/cognito-client';
-import { SessionStore } from './session/session-store';
+import { checkClientMetadata } from '../services/check-client-metadata';
+import { machineClock } from './clock';
+import { followSharedSession } from './follow-shared-session';
+import { EngineServices } from './engine-services';
+import { providedMachine, registerEngineServices } from './provided-machine';
+import type { AuthOptions } from './options';
+import { RequestRegistry } from './request-registry';
+import { resolveSettings } from './resolve-settings';
+import { notClearedError, notSavedError, storageFailureEvent } from './storage-outcome-errors';
 
 /** What `federateToIdentityPool` takes. */
 export interface FederateToIdentityPoolInput {
@@ -51,40 +58,28 @@ export interface Auth {
   /** The XState actor: `useSelector`, the inspector, `getSnapshot()`. */
   readonly actor: Actor<AuthMachine>;
   /** An `AwsCredentialIdentityProvider` for any AWS SDK v3 client's `credentials`. */
-  readonly awsCredentials: AwsCredentialsProvider;
+  readonly awsCredentials: AwsCredentialIdentityProvider;
   /** Stops timers, requests and subscriptions; pending calls reject with `AbortError`. */
   stop(): Promise<void>;
 }
 
-function randomId(): string {
-  return globalThis.crypto.randomUUID();
-}
+
+/** The engine without its AWS SDK adapter (`awsCredentials`), which `createAuth` adds. */
+export type Engine = Omit<Auth, 'awsCredentials'>;
 
 /**
- * Creates an idpool engine: the federation machine bound to Cognito Identity, storage and
- * the clock, started at once (it restores the persisted session first).
- *
- * Simultaneous calls share one Cognito request of each kind; cached credentials are served
- * without a network call and refreshed ahead of their expiration; every step is emitted on
- * `events$`; no token or AWS secret ever appears in events, state or inspection.
- *
- * @example
- * ```ts
- * const auth = createAuth({ identityPoolId: 'us-east-1:…', allowGuestAccess: true });
- * auth.events$.subscribe((event) => console.log(event.type));
- * const { identityId, credentials } = await auth.federateToIdentityPool({ token: idToken, provider: 'google' });
- * const s3 = new S3Client({ region: 'us-east-1', credentials: auth.awsCredentials });
- * await auth.clearFederationToIdentityPool();
- * auth.stop();
- * ```
+ * The federation machine bound to Cognito Identity, storage, the clock and the event stream,
+ * started at once (it restores the persisted session first). `createAuth` is the public door.
  */
-export function createAuth(options: AuthOptions): Auth {
+export function createEngine(options: AuthOptions): Engine {
   const settings = resolveSettings(options);
   const writer = randomId();
-  let client = settings.client;
-  const cognito = () =>
-    (client ??= createCognitoClient({ region: settings.region, ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint } : {}) }));
-  const events = new Subject<AuthEvent>();
+  // Made on the first Cognito call: an engine restored from storage may never make one.
+  let transport = settings.transport;
+  const cognito = () => (transport ??= createFetchTransport({ region: settings.region, ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint } : {}) }));
+  // The streams are made on first use: an engine per server request that nobody watches pays nothing.
+  let events: Subject<AuthEvent> | undefined;
+  let states: { subject: BehaviorSubject<AuthState>; observable: Observable<AuthState>; subscription: { unsubscribe(): void } } | undefined;
   // Set once the actor exists; storage calls start only after that.
   let dropIfHeld: (sessionId: string) => void = () => undefined;
   const store = new SessionStore({
@@ -94,9 +89,12 @@ export function createAuth(options: AuthOptions): Auth {
     writer,
     persistCredentials: settings.persistCredentials,
     now: () => settings.clock.now(),
-    onFailure: (error) => events.next(storageFailureEvent(error)),
+    onFailure: (error) => events?.next(storageFailureEvent(error)),
     onSessionCleared: (sessionId) => dropIfHeld(sessionId),
   });
+  // The machine's timers keep a Node process alive only while a caller waits (docs/runtimes.md).
+  const timers = machineClock(settings.clock);
+  const requests = new RequestRegistry((waiting) => timers.keepAlive(waiting));
   const actor = createActor(providedMachine(settings.clock), {
     input: {
       settings: {
@@ -108,19 +106,21 @@ export function createAuth(options: AuthOptions): Auth {
         retry: settings.retry,
       },
     },
-    clock: { setTimeout: (fn, ms) => settings.clock.setTimeout(fn, ms), clearTimeout: (id) => settings.clock.clearTimeout(id) },
+    clock: timers,
     ...(settings.inspect !== undefined ? { inspect: settings.inspect } : {}),
   });
-  registerEngineServices(actor.system, createEngineServices({ settings, client: cognito, store }));
-
-  const requests = new RequestRegistry();
+  registerEngineServices(actor.system, new EngineServices(settings, store, cognito));
   actor.on('*', (emitted: MachineEmitted) => {
     if (emitted.type === 'request.resolved') requests.resolve(emitted.requestIds, emitted.session);
     else if (emitted.type === 'request.rejected') requests.reject(emitted.requestIds, emitted.error);
-    else events.next(emitted);
+    else events?.next(emitted);
   });
-  const state = new BehaviorSubject<AuthState>(toAuthState(actor.getSnapshot()));
-  const snapshots = actor.subscribe((snapshot) => state.next(toAuthState(snapshot)));
+  const watchStates = () => {
+    const subject = new BehaviorSubject<AuthState>(toAuthState(actor.getSnapshot()));
+    if (stopped) subject.complete();
+    const subscription = actor.subscribe((snapshot) => subject.next(toAuthState(snapshot)));
+    return { subject, observable: subject.pipe(distinctUntilChanged(sameAuthState)), subscription };
+  };
 
   let stopped = false;
   // Another context cleared the session this engine holds: it is dropped as a shared clear is.
@@ -144,14 +144,16 @@ export function createAuth(options: AuthOptions): Auth {
     : undefined;
   actor.start();
   // Calls wait for the restore and for the catch-up on changes other contexts made during it.
+  // Set once the restore (and the catch-up after it) is done: cached calls are served from then on.
+  let ready = false;
   const restored = waitFor(actor, (snapshot) => !snapshot.matches('restoring'), { timeout: Number.POSITIVE_INFINITY })
     .then(() => follower?.afterRestore())
     .then(
-      () => undefined,
-      () => undefined,
+      () => void (ready = true),
+      () => void (ready = true),
     );
 
-  /** Sends an API event and settles from the machine's answer; an event the state ignores is an error. */
+  /** Sends an API event; the machine settles it (a call no state takes is refused by the chart's `*` transition). */
   async function request(build: (requestId: string) => AuthMachineEvent): Promise<SessionView> {
     await restored;
     if (stopped) throw new AbortError('The engine was stopped.', { recoverySuggestion: 'Create a new engine with createAuth.' });
@@ -159,14 +161,6 @@ export function createAuth(options: AuthOptions): Auth {
     // Without a prototype: the machine reads optional fields (developerProvidedIdentityId,
     // clientMetadata) that a polluted Object.prototype would otherwise supply.
     actor.send(Object.assign(Object.create(null) as AuthMachineEvent, build(requestId)));
-    const { context } = actor.getSnapshot();
-    const accepted = context.sessionWaiters.includes(requestId) || context.federationWaiters.includes(requestId);
-    if (requests.isOpen(requestId) && !accepted) {
-      const value = toAuthState(actor.getSnapshot()).value;
-      requests.reject([requestId], new InvalidStateException(`The call cannot be handled in the "${value}" state.`, {
-        recoverySuggestion: 'Wait for the current operation to finish and try again.',
-      }));
-    }
     return settled;
   }
 
@@ -214,6 +208,9 @@ export function createAuth(options: AuthOptions): Auth {
       if (typeof forceRefresh !== 'boolean') throw new TypeError('fetchAuthSession: options.forceRefresh must be a boolean.');
       const requestedMetadata = ownValue(fetchOptions, 'clientMetadata');
       const clientMetadata = requestedMetadata === undefined ? undefined : checkClientMetadata(requestedMetadata);
+      // Valid credentials held: a read of the snapshot, no event, no waiter (the chart's own answer).
+      const cached = ready && !stopped && !forceRefresh && !clientMetadata ? cachedSession(actor.getSnapshot(), settings.clock.now()) : undefined;
+      if (cached) return toAuthSession(cached);
       const view = await request((requestId) => ({
         type: 'FETCH',
         requestId,
@@ -229,24 +226,30 @@ export function createAuth(options: AuthOptions): Auth {
       if (!outcome.ok && outcome.staleLeft) throw notClearedError(outcome.error);
     },
 
-    events$: events.asObservable(),
-    state$: state.pipe(distinctUntilChanged(sameAuthState)),
+    get events$(): Observable<AuthEvent> {
+      if (!events) {
+        events = new Subject<AuthEvent>();
+        if (stopped) events.complete();
+      }
+      return events.asObservable();
+    },
+    get state$(): Observable<AuthState> {
+      return (states ??= watchStates()).observable;
+    },
     actor,
     async stop(): Promise<void> {
       if (stopped) return store.flushed();
       stopped = true;
       follower?.stop();
       actor.stop();
-      snapshots.unsubscribe();
+      states?.subscription.unsubscribe();
       requests.rejectAll(new AbortError('The engine was stopped.', { recoverySuggestion: 'Create a new engine with createAuth.' }));
-      events.complete();
-      state.complete();
-      // Close the keep-alive sockets of a client this engine made (an injected one is the app's).
-      if (!settings.client) client?.destroy();
+      events?.complete();
+      states?.subject.complete();
       await store.flushed();
     },
   };
-  return { ...auth, awsCredentials: createAwsCredentialsProvider(auth) };
+  return auth;
 }
 
 /** `object[name]` when it is the object's own property, else `undefined`: never the prototype's. */
@@ -254,47 +257,3 @@ function ownValue<T extends object, K extends keyof T>(object: T, name: K): T[K]
   return Object.hasOwn(object, name) ? object[name] : undefined;
 }
 
-function storageFailureEvent(error: StorageError): AuthEvent {
-  return {
-    type: 'sessionStorage_failure',
-    adapter: error.adapter ?? 'custom',
-    operation: error.operation ?? 'setItem',
-    error: { name: error.name, message: error.message },
-  };
-}
-
-function failedCall(error: StorageError): string {
-  return `${error.adapter ?? 'custom'} ${error.operation ?? 'setItem'}${error.reason !== undefined ? `: ${error.reason}` : ''}`;
-}
-
-/** The federation holds in memory, but storage could not take it (see docs/sessions.md). */
-function notSavedError(outcome: { error: StorageError; staleLeft: boolean }): StorageError {
-  const { error } = outcome;
-  const stale = outcome.staleLeft
-    ? ' The previous session in storage could not be removed either: a restart may restore it.'
-    : ' The previous session in storage was removed.';
-  return new StorageError(
-    `Federated, but the session was not saved to storage (${failedCall(error)}). It is served from memory until this engine stops.${stale}`,
-    {
-      adapter: error.adapter ?? 'custom',
-      operation: error.operation ?? 'setItem',
-      ...(error.reason !== undefined ? { reason: error.reason } : {}),
-      cause: error,
-      recoverySuggestion: 'fetchAuthSession() serves the new session. Fix the storage (e.g. a cookie over 4 KB: use another storage) and federate again to persist it.',
-    },
-  );
-}
-
-/** The engine cleared its session, but storage still holds it. */
-function notClearedError(error: StorageError): StorageError {
-  return new StorageError(
-    `Cleared in this engine, but the stored session could not be removed or overwritten (${failedCall(error)}): a restart may restore it.`,
-    {
-      adapter: error.adapter ?? 'custom',
-      operation: error.operation ?? 'removeItem',
-      ...(error.reason !== undefined ? { reason: error.reason } : {}),
-      cause: error,
-      recoverySuggestion: 'Fix the storage and call clearFederationToIdentityPool() again, or clear the storage yourself.',
-    },
-  );
-}
