@@ -4,7 +4,8 @@
  *   npm run bench          full run; writes bench/results/latest.json and prints the table
  *   npm run bench:quick    every figure, briefly: proves the scripts work (numbers not for publishing)
  *
- * Options: `--quick`, `--out <file.json>`. Each contender runs in child processes of its own
+ * Options: `--quick`, `--out <file.json>`, `--fleet-only` (only the Redis fleet figure, written into
+ * the `fleet` key of an existing results file, the rest of it kept). Each contender runs in child processes of its own
  * (bench/run-contender.ts, with --expose-gc), one after another: one for the timed figures, one
  * for retained memory on a fresh heap (quick mode: one for both). Bundle sizes are measured here.
  */
@@ -16,11 +17,15 @@ import { settingsFor } from './lib/bench-settings';
 import { measureBundleSize } from './lib/bundle-size';
 import { contenderNames, type ContenderName } from './lib/contender';
 import { figures, markdownTable, ratios, readFigure, type ContenderResults } from './lib/figures-table';
+import { measureFleetOnRedis } from './figures/fleet-redis';
+import { fleetSettingsFor } from './lib/fleet-settings';
+import { fleetFigureKeys, fleetMarkdownTable } from './lib/fleet-table';
 import { idpoolEntry, repoRoot } from './lib/idpool-entry';
 import { machineInfo } from './lib/machine-info';
 
 const args = process.argv.slice(2);
 const mode = args.includes('--quick') ? 'quick' : 'full';
+const fleetOnly = args.includes('--fleet-only');
 const outIndex = args.indexOf('--out');
 const out = outIndex >= 0 ? args[outIndex + 1] : mode === 'full' ? join(repoRoot, 'bench/results/latest.json') : join(tmpdir(), 'idpool-bench-quick.json');
 if (out === undefined) throw new TypeError('--out needs a file path');
@@ -53,7 +58,7 @@ function runContender(name: ContenderName, part: 'timed' | 'memory' | 'all', res
 const work = mkdtempSync(join(tmpdir(), 'idpool-bench-'));
 const results = {} as ContenderResults;
 try {
-  for (const name of contenderNames) {
+  for (const name of fleetOnly ? [] : contenderNames) {
     const started = performance.now();
     const parts: Record<string, unknown>[] = [];
     for (const part of mode === 'full' ? (['timed', 'memory'] as const) : (['all'] as const)) {
@@ -68,21 +73,34 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-const missing = contenderNames.flatMap((name) => figures.filter((f) => readFigure(results[name], f.path) === undefined).map((f) => `${name}.${f.key}`));
-const report = {
-  mode,
-  date: new Date().toISOString(),
-  machine: machineInfo(),
-  idpoolBuild: entry.build,
-  settings,
-  figures: figures.map(({ key, label, path, better }) => ({ key, label, path, better })),
-  results,
-  ratios: ratios(results),
-  missing,
-};
+// The fleet of processes sharing one session in Redis: idpool only, no peer shares sessions.
+const fleetStarted = performance.now();
+const fleet = { date: new Date().toISOString(), machine: machineInfo(), ...(await measureFleetOnRedis(fleetSettingsFor(mode))) };
+console.error(`bench: fleet on Redis done in ${((performance.now() - fleetStarted) / 1000).toFixed(1)} s`);
+const fleetMissing = fleetFigureKeys.filter((key) => !Number.isFinite(fleet[key])).map((key) => `fleet.${key}`);
+
+const missing = [
+  ...(fleetOnly ? [] : contenderNames.flatMap((name) => figures.filter((f) => readFigure(results[name], f.path) === undefined).map((f) => `${name}.${f.key}`))),
+  ...fleetMissing,
+];
+const report = fleetOnly
+  ? { ...(existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : { mode }), fleet }
+  : {
+      mode,
+      date: new Date().toISOString(),
+      machine: machineInfo(),
+      idpoolBuild: entry.build,
+      settings,
+      figures: figures.map(({ key, label, path, better }) => ({ key, label, path, better })),
+      results,
+      ratios: ratios(results),
+      fleet,
+      missing,
+    };
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-console.log(markdownTable(results, contenderNames));
+if (!fleetOnly) console.log(markdownTable(results, contenderNames));
+console.log(`\n${fleetMarkdownTable(fleet)}`);
 console.log(`\nwritten: ${out}`);
 if (missing.length > 0) {
   console.error(`bench: figures missing: ${missing.join(', ')}`);

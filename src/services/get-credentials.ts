@@ -1,7 +1,7 @@
-import { GetCredentialsForIdentityCommand, type GetCredentialsForIdentityCommandOutput } from '@aws-sdk/client-cognito-identity';
-import type { CredentialsOutput, Login } from '../../machines/auth.types';
+import type { CredentialsOutput } from '../model/service-calls';
+import type { Login } from '../model/login';
 import { UnknownException } from '../errors/error-classes';
-import { Secret } from '../secret';
+import { Secret } from '../model/secret';
 import { loginsOf } from './logins-of';
 import { sendCommand, type CallSettings } from './send-command';
 
@@ -12,8 +12,8 @@ export async function getCredentials(
   signal: AbortSignal,
 ): Promise<CredentialsOutput> {
   const logins = input.login ? loginsOf(input.login) : undefined;
-  const command = new GetCredentialsForIdentityCommand({ IdentityId: input.identityId, ...(logins ? { Logins: logins } : {}) });
-  const result = await sendCommand<GetCredentialsForIdentityCommandOutput>(settings, command, signal, logins ? Object.values(logins) : []);
+  const request = { IdentityId: input.identityId, ...(logins ? { Logins: logins } : {}) };
+  const result = await sendCommand(settings, 'GetCredentialsForIdentity', request, signal, logins ? Object.values(logins) : []);
   const issued = result.output.Credentials;
   if (!issued?.AccessKeyId || !issued.SecretKey || !issued.SessionToken || !issued.Expiration) {
     throw new UnknownException('Cognito answered GetCredentialsForIdentity without complete credentials.');

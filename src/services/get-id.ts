@@ -1,5 +1,5 @@
-import { GetIdCommand, type GetIdCommandOutput } from '@aws-sdk/client-cognito-identity';
-import type { IdentityIdOutput, Login } from '../../machines/auth.types';
+import type { IdentityIdOutput } from '../model/service-calls';
+import type { Login } from '../model/login';
 import { UnknownException } from '../errors/error-classes';
 import { loginsOf } from './logins-of';
 import { sendCommand, type CallSettings } from './send-command';
@@ -11,8 +11,8 @@ export async function getId(
   signal: AbortSignal,
 ): Promise<IdentityIdOutput> {
   const logins = input.login ? loginsOf(input.login) : undefined;
-  const command = new GetIdCommand({ IdentityPoolId: settings.identityPoolId, ...(logins ? { Logins: logins } : {}) });
-  const result = await sendCommand<GetIdCommandOutput>(settings, command, signal, logins ? Object.values(logins) : []);
+  const request = { IdentityPoolId: settings.identityPoolId, ...(logins ? { Logins: logins } : {}) };
+  const result = await sendCommand(settings, 'GetId', request, signal, logins ? Object.values(logins) : []);
   if (!result.output.IdentityId) throw new UnknownException('Cognito answered GetId without an IdentityId.');
   return {
     identityId: result.output.IdentityId,

@@ -1,58 +1,39 @@
-import type { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { NetworkError, UnknownException } from '../errors/error-classes';
+import type { CognitoAnswer, CognitoOperation, CognitoTransport, InputOf, OutputOf } from './cognito-transport';
 import { redactedCause } from '../errors/redacted-cause';
 import { toAuthError } from '../errors/to-auth-error';
-import type { AuthClock } from '../options';
-import { MAX_CLOCK_OFFSET_MS } from '../session/session-record';
-
-// The Date header has one-second resolution; smaller differences are noise, not skew.
-const MIN_SKEW_MS = 2_000;
+import type { AuthClock } from '../model/clock';
+import { isPlausibleOffset, offsetFromDateHeader, serverNow } from '../model/server-time';
 
 export interface CallSettings {
-  client: CognitoIdentityClient;
+  /** How the call reaches Cognito: over `fetch` by default, or through the app's own SDK client. */
+  transport: CognitoTransport;
   now: () => number;
   /** Times `requestTimeoutMs`: the injected clock, so a test's simulated time decides when a call has taken too long. */
   clock: Pick<AuthClock, 'setTimeout' | 'clearTimeout'>;
   requestTimeoutMs: number;
 }
 
-export interface CommandResult<T> {
-  output: T;
+export interface CommandResult<O extends CognitoOperation> {
+  output: OutputOf<O>;
   /** Cognito's clock minus the local clock, when the response carried a `Date` header. */
   clockOffsetMs?: number;
   /** Cognito's time at the answer (or the local time, corrected by the offset). */
   serverNow: number;
 }
 
-interface DateCapturingCommand {
-  middlewareStack: {
-    add(middleware: unknown, options: { step: 'deserialize'; name: string; override?: boolean }): void;
-  };
-}
-
 /**
- * Sends one Cognito command: cancelled when `signal` aborts (the machine left the state),
+ * Sends one Cognito call: cancelled when `signal` aborts (the machine left the state),
  * failed with `NetworkError` after `requestTimeoutMs` on `settings.clock`, errors turned into `AuthError`s with
  * `secrets` scrubbed, and the server's clock read from the `Date` response header.
  */
-export async function sendCommand<T>(
+export async function sendCommand<O extends CognitoOperation>(
   settings: CallSettings,
-  command: GetIdCommand | GetCredentialsForIdentityCommand,
+  operation: O,
+  input: InputOf<O>,
   signal: AbortSignal,
   secrets: readonly string[],
-): Promise<CommandResult<T>> {
-  let serverDate: number | undefined;
-  (command as unknown as DateCapturingCommand).middlewareStack.add(
-    (next: (args: unknown) => Promise<{ response: { headers?: Record<string, string> } }>) => async (args: unknown) => {
-      const result = await next(args);
-      const header = result.response.headers?.['date'];
-      const parsed = header ? Date.parse(header) : Number.NaN;
-      if (Number.isFinite(parsed)) serverDate = parsed;
-      return result;
-    },
-    { step: 'deserialize', name: 'idpoolServerClock', override: true },
-  );
-
+): Promise<CommandResult<O>> {
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal.reason);
   if (signal.aborted) onAbort();
@@ -62,9 +43,9 @@ export async function sendCommand<T>(
     timedOut = true;
     controller.abort();
   }, settings.requestTimeoutMs);
-  let output: T;
+  let answer: CognitoAnswer<O>;
   try {
-    output = (await settings.client.send(command as GetIdCommand, { abortSignal: controller.signal })) as T;
+    answer = await settings.transport.send(operation, input, { signal: controller.signal });
   } catch (error) {
     if (timedOut) {
       throw new NetworkError(`Cognito did not answer within ${settings.requestTimeoutMs} ms.`, {
@@ -78,13 +59,12 @@ export async function sendCommand<T>(
     settings.clock.clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
   }
+  const { output, serverDate } = answer;
   const localNow = settings.now();
-  // Midpoint of the header's second, so a whole-second header is not read as a skew.
-  const offset = serverDate === undefined ? undefined : serverDate + 500 - localNow;
-  const clockOffsetMs = offset !== undefined && Math.abs(offset) >= MIN_SKEW_MS ? offset : 0;
+  const clockOffsetMs = serverDate === undefined ? 0 : offsetFromDateHeader(serverDate, localNow);
   // Beyond what a stored record may hold: a hostile endpoint or a device clock set days wrong.
   // That offset is not trusted, nor ignored (expirations would be judged days off): the call fails.
-  if (Math.abs(clockOffsetMs) > MAX_CLOCK_OFFSET_MS) {
+  if (!isPlausibleOffset(clockOffsetMs)) {
     throw new UnknownException("Cognito's clock (its Date header) and the device's differ by more than a day.", {
       recoverySuggestion: "Set the device's clock right (automatic date and time) and check that the endpoint is Cognito, then try again.",
     });
@@ -92,6 +72,6 @@ export async function sendCommand<T>(
   return {
     output,
     ...(serverDate !== undefined ? { clockOffsetMs } : {}),
-    serverNow: localNow + clockOffsetMs,
+    serverNow: serverNow(localNow, clockOffsetMs),
   };
 }

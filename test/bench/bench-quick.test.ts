@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { contenderNames } from '../../bench/lib/contender';
 import { figures, readFigure } from '../../bench/lib/figures-table';
+import { fleetFigureKeys } from '../../bench/lib/fleet-table';
 
 const run = promisify(execFile);
 const repoRoot = join(import.meta.dirname, '../..');
@@ -28,6 +29,7 @@ describe('npm run bench:quick', () => {
       machine: { nproc: number; node: string; cpuModel: string };
       results: Record<string, Record<string, unknown>>;
       ratios: Record<string, Record<string, number | null>>;
+      fleet: Record<string, unknown>;
     };
     expect(report.mode).toBe('quick');
     expect(report.missing).toEqual([]);
@@ -49,5 +51,15 @@ describe('npm run bench:quick', () => {
     expect(cold('sdk')).toMatchObject({ requests: 2, failures: 0 });
     // The documented custom provider calls GetId and GetCredentialsForIdentity for every caller.
     expect(cold('amplify-custom')).toMatchObject({ callers, requests: 2 * callers, failures: 0 });
+
+    // The Redis fleet (quick: 2 processes of 5 engines) reports its figures beside their goals.
+    const fleet = report.fleet;
+    for (const key of fleetFigureKeys) expect(fleet[key], `fleet.${key}`).toBeTypeOf('number');
+    expect(fleet).toMatchObject({ processes: 2, enginesPerProcess: 5 });
+    expect(fleet['lifetimes']).toBeGreaterThanOrEqual(1);
+    // Every lifetime took at least one refresh; a cached call never goes to Redis, whatever the timing.
+    expect(fleet['cognitoRefreshes']).toBeGreaterThanOrEqual(fleet['lifetimes'] as number);
+    expect(fleet['redisCommandsPerCachedCall']).toBe(0);
+    expect(stdout).toContain('| figure (2 processes × 5 engines, one Redis) | idpool | goal |');
   });
 });

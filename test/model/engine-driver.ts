@@ -1,10 +1,12 @@
 import { waitFor } from 'xstate';
-import type { AuthMachineContext, Login, SessionView } from '../../machines/auth.types';
+import type { AuthMachineContext } from '../../machines/auth.context';
+import type { Login } from '../../src/model/login';
+import type { SessionView } from '../../src/model/session';
 import { createAuth, createMemoryStorage, type Auth, type AuthEvent, type AuthSession, type FederateToIdentityPoolResult } from '../../src/index';
 import { CallGate, type HeldCall } from '../support/call-gate';
 import type { EngineStack } from '../support/engine-stack';
 import { frozenTimersClock } from '../support/frozen-timers-clock';
-import { createGatedCognitoClient } from '../support/gated-cognito-client';
+import { createGatedTransport } from '../support/gated-transport';
 import { callTimeoutsApartClock } from '../support/call-timeouts-apart-clock';
 import { createGatedStorage } from '../support/gated-storage';
 import { GENEROUS_BOUND_MS } from '../support/generous-bound';
@@ -94,7 +96,7 @@ export class PathDriver {
     const settings = this.model.config.settings;
     const engine = createAuth({
       identityPoolId: pool.identityPoolId,
-      client: createGatedCognitoClient(pool, this.gate),
+      transport: createGatedTransport(pool, this.gate),
       storage: createGatedStorage(this.storage, this.gate),
       persistCredentials: true,
       clock: callTimeoutsApartClock(this.stack.clock, Object.values(MODEL_CALL_TIMEOUTS)),

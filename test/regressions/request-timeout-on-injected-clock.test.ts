@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CallGate, untilHeld } from '../support/call-gate';
 import { startEngineStack, type EngineStack } from '../support/engine-stack';
-import { createGatedCognitoClient } from '../support/gated-cognito-client';
+import { createGatedTransport } from '../support/gated-transport';
 import { withinGenerousBound } from '../support/generous-bound';
 
 // Finding 15: the request timeout ran on the global setTimeout, so under load a test whose clock
@@ -29,9 +29,9 @@ describe('request timeout on the injected clock', () => {
 
   it('a request still unanswered when simulated time passes requestTimeoutMs fails with NetworkError', async () => {
     const gate = new CallGate();
-    const client = createGatedCognitoClient({ region: stack.pool.region, endpoint: stack.pool.endpoint }, gate);
+    const transport = createGatedTransport({ region: stack.pool.region, endpoint: stack.pool.endpoint }, gate);
     // Ten simulated minutes: in real time this test never waits that long.
-    const auth = stack.engine({ client, requestTimeoutMs: 600_000 });
+    const auth = stack.engine({ transport, requestTimeoutMs: 600_000 });
     const token = await stack.issuer.mintToken({ sub: 'held-answer' });
     const call = auth.federateToIdentityPool({ token, provider: stack.issuer.loginsKey }).then(
       () => 'resolves',
