@@ -1,7 +1,8 @@
 // Bundles an example with esbuild, mapping 'idpool' and 'idpool/local' to the sources.
-// Usage: npx tsx examples/build.ts <react|vue|svelte|angular-rxjs|plain-dom|node> [--serve]
+// Usage: npx tsx examples/build.ts <react|vue|svelte|rxjs|plain-dom|node> [--serve]
 //   --serve (browser examples) serves the example on http://127.0.0.1:8000 with the bundle at /dist/main.js;
-//   run `npm run local` beside it for the pool and issuer the page talks to.
+//   run `npm run local` beside it for the pool and issuer the page talks to. `npm run example -- <name>`
+//   (examples/run.ts) does both in one command.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build, context, type BuildOptions, type Plugin } from 'esbuild';
@@ -14,7 +15,7 @@ export const examples = {
   react: { entry: 'react/main.tsx', platform: 'browser' },
   vue: { entry: 'vue/main.ts', platform: 'browser' },
   svelte: { entry: 'svelte/main.ts', platform: 'browser' },
-  'angular-rxjs': { entry: 'angular-rxjs/auth-activity.ts', platform: 'neutral' },
+  rxjs: { entry: 'rxjs/main.ts', platform: 'browser' },
   'plain-dom': { entry: 'plain-dom/main.ts', platform: 'browser' },
   node: { entry: 'node/federate.ts', platform: 'node' },
 } as const;
@@ -52,11 +53,6 @@ export function exampleBuildOptions(name: ExampleName): BuildOptions {
     define: platform === 'browser' ? { 'process.env.NODE_ENV': '"production"' } : {},
     logLevel: 'warning',
   };
-  if (platform === 'neutral') {
-    // A library-style module: leave its packages to the app that bundles it.
-    options.packages = 'external';
-    delete options.alias;
-  }
   if (platform === 'node') {
     // Some AWS SDK dependencies are CommonJS and `require` Node built-ins.
     options.banner = { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" };

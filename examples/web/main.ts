@@ -1,13 +1,19 @@
-import { createAuth, type AuthState } from 'idpool';
+import { createAuth, createWebStorage, type AuthState } from 'idpool';
 import type { DemoConfig } from './demo-config';
 import { appendEvent } from './event-log';
 import { completeSignIn, startSignIn } from './sign-in';
 import { mountStateChart } from './state-chart';
+import { humanStateName } from './state-names';
 import './style.css';
+
+/** The signed-in user's name, kept beside the session so a reload can show it (the session holds no name). */
+const USER_KEY = 'idpool-demo:user';
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const view = {
   status: byId('status'),
+  stateHuman: byId('state-human'),
+  restored: byId('restored'),
   user: byId('user'),
   identityId: byId('identity-id'),
   expiresIn: byId('expires-in'),
@@ -20,7 +26,9 @@ const view = {
 };
 
 const config = (await (await fetch('./demo-config.json')).json()) as DemoConfig;
-const auth = createAuth({ identityPoolId: config.identityPoolId, endpoint: config.endpoint });
+// localStorage keeps the identity id and the id token (never the AWS secrets: persistCredentials is
+// off), so a reload restores the session with one GetCredentialsForIdentity and no new sign-in.
+const auth = createAuth({ identityPoolId: config.identityPoolId, endpoint: config.endpoint, storage: createWebStorage() });
 const loginsKey = new URL(config.issuer).host;
 
 let current: AuthState = { value: 'restoring' };
@@ -30,14 +38,22 @@ auth.state$.subscribe((state) => {
   const federated = state.identityId !== undefined && !state.guest;
   view.status.textContent = state.value;
   view.status.dataset.state = state.value;
+  view.stateHuman.textContent = humanStateName(state.value, false);
   view.identityId.textContent = state.identityId ?? '—';
-  if (!federated) view.user.textContent = '—';
+  view.user.textContent = federated ? (localStorage.getItem(USER_KEY) ?? '—') : '—';
   view.signIn.disabled = busy;
   view.refresh.disabled = busy || !federated;
   view.clear.disabled = !federated;
   renderCountdown();
 });
-auth.events$.subscribe((event) => appendEvent(view.log, event));
+auth.events$.subscribe((event) => {
+  appendEvent(view.log, event);
+  if (event.type === 'sessionRestored') view.restored.hidden = false;
+  if (event.type === 'federationToIdentityPoolCleared') {
+    localStorage.removeItem(USER_KEY);
+    view.restored.hidden = true;
+  }
+});
 mountStateChart(byId('state-chart'), auth);
 
 function renderCountdown(): void {
@@ -69,6 +85,7 @@ view.clear.addEventListener('click', () => run(() => auth.clearFederationToIdent
 run(async () => {
   const signedIn = completeSignIn();
   if (!signedIn) return;
+  localStorage.setItem(USER_KEY, signedIn.username);
   await auth.federateToIdentityPool({ token: signedIn.idToken, provider: loginsKey });
   view.user.textContent = signedIn.username;
 });

@@ -1,5 +1,6 @@
 import type { StateValue } from 'xstate';
 import type { Auth } from 'idpool';
+import { humanStateName } from './state-names';
 
 interface ChartNode {
   key: string;
@@ -15,9 +16,13 @@ function activePaths(value: StateValue, prefix = ''): string[] {
 function renderNode(node: ChartNode, path: string): HTMLLIElement {
   const item = document.createElement('li');
   item.dataset.state = path;
-  const name = document.createElement('span');
+  // The person's name first, the machine's own beside it.
+  const human = document.createElement('span');
+  human.className = 'human';
+  human.textContent = humanStateName(node.key, path.includes('.'));
+  const name = document.createElement('code');
   name.textContent = node.key;
-  item.append(name);
+  item.append(human, ' ', name);
   const children = Object.values(node.states);
   if (children.length > 0) {
     const list = document.createElement('ul');
@@ -28,8 +33,8 @@ function renderNode(node: ChartNode, path: string): HTMLLIElement {
 }
 
 /**
- * Draws the running machine's states (read from `auth.actor.logic.root`) and marks the active
- * ones with the `active` class on every snapshot.
+ * Draws the running machine's states (read from `auth.actor.logic.root`), each with a name a person
+ * reads and the machine's own, and marks the active ones with the `active` class on every snapshot.
  */
 export function mountStateChart(container: HTMLElement, auth: Auth): void {
   const root = auth.actor.logic.root as unknown as ChartNode;

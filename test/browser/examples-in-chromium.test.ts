@@ -1,14 +1,10 @@
-// The browser examples, bundled by examples/build.ts, in real Chromium against the local pool:
-// sign in (a token from the issuer's /mint), force a refresh, clear.
+// The browser examples, served as `npm run example -- <name>` serves them (examples/serve-example.ts),
+// in real Chromium against the local pool: sign in (a token from the issuer's /mint), force a
+// refresh, clear.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { exampleBuildOptions } from '../../examples/build';
+import { browserExamples, startExample } from '../../examples/serve-example';
 import { startLocalIdentityPool, startLocalOidcIssuer, type LocalIdentityPool, type LocalOidcIssuer } from '../../src/local/index';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -35,31 +31,15 @@ afterAll(async () => {
   await issuer?.close();
 });
 
-/** Serves the example's index.html and its bundle, built in memory. */
-async function serveExample(name: 'react' | 'vue' | 'svelte' | 'plain-dom'): Promise<Server> {
-  const bundle = await build({ ...exampleBuildOptions(name), write: false, logLevel: 'silent' });
-  const script = bundle.outputFiles[0]!.text;
-  const html = await readFile(fileURLToPath(new URL(`../../examples/${name}/index.html`, import.meta.url)), 'utf8');
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path === '/') return response.writeHead(200, { 'Content-Type': 'text/html' }).end(html);
-    if (path === '/dist/main.js') return response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script);
-    response.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
-}
-
-it.each(['react', 'vue', 'svelte', 'plain-dom'] as const)('%s: sign in, force refresh, clear', async (name) => {
-  const server = await serveExample(name);
+it.each(browserExamples)('%s: sign in, force refresh, clear', async (name) => {
+  const served = await startExample(name, { local: { pool: pool!, issuer: issuer! } });
   const page = await browser!.newPage();
   const logs: string[] = [];
   page.on('console', (message) => logs.push(`${message.type()}: ${message.text()}`));
   page.on('pageerror', (error) => logs.push(`pageerror: ${error.message}`));
   try {
-    const query = new URLSearchParams({ endpoint: pool!.endpoint, identityPoolId: pool!.identityPoolId, issuer: issuer!.issuer });
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/?${query}`);
-    const status = name === 'plain-dom' ? page.locator('#status') : page.getByTestId('status');
+    await page.goto(served.url);
+    const status = name === 'plain-dom' || name === 'rxjs' ? page.locator('#status') : page.getByTestId('status');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Force refresh' }).waitFor();
     expect(await status.innerText()).toBe('federated');
@@ -74,6 +54,6 @@ it.each(['react', 'vue', 'svelte', 'plain-dom'] as const)('%s: sign in, force re
     expect(logs).toEqual([]);
   } finally {
     await page.close();
-    server.close();
+    await served.close();
   }
 });

@@ -15,7 +15,7 @@ import { createSSRApp, effectScope, nextTick } from 'vue';
 import { renderToString as renderVueToString } from 'vue/server-renderer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
-import { AuthActivity } from '../../examples/angular-rxjs/auth-activity';
+import { AuthActivity } from '../../examples/rxjs/auth-activity';
 import { examples, exampleBuildOptions, type ExampleName } from '../../examples/build';
 import { App as ReactApp } from '../../examples/react/App';
 import { authStateStore } from '../../examples/svelte/auth-store';
