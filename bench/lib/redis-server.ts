@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A redis-server of the bench's own on loopback, in a temp dir, without persistence. */
+/** A redis-server of its own on loopback, in a temp dir, without persistence (the bench and the Redis tests). */
 export interface BenchRedisServer {
   readonly url: string;
   readonly port: number;

@@ -19,7 +19,7 @@ import { createRedisStorage, type RedisStorage } from '../../src/storage/redis-s
 import { startEngineStack, untilIdle, type EngineStack } from '../support/engine-stack';
 import { withinGenerousBound } from '../support/generous-bound';
 import { mapWebStorage } from './fixtures/map-web-storage';
-import { type RedisServer, startRedisServer } from './fixtures/redis-server';
+import { startBenchRedisServer as startRedisServer, type BenchRedisServer as RedisServer } from '../../bench/lib/redis-server';
 import { storageRejection } from './fixtures/storage-rejection';
 import { storedSession } from './fixtures/stored-session';
 import { tappedStorage } from './fixtures/tapped-storage';

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StorageChange } from '../../src/storage/key-value-storage';
 import { createRedisStorage } from '../../src/storage/redis-storage';
 import type { RedisStorage, RedisStorageClient, RedisStorageSubscriber } from '../../src/storage/redis-storage';
-import { type RedisServer, startRedisServer } from '../security/fixtures/redis-server';
+import { startBenchRedisServer as startRedisServer, type BenchRedisServer as RedisServer } from '../../bench/lib/redis-server';
 import { describeStorageContract, sleep, uniqueKey, waitUntil } from './storage-contract';
 
 let server: RedisServer | undefined;
