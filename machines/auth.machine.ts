@@ -73,7 +73,9 @@ export const authMachine = authSetup.createMachine({
       initial: 'idle',
       on: {
         FEDERATE: federate,
-        CLEAR: { actions: ['clearGuestCredentials', 'resolveClear'] },
+        // Storage may still hold a session this context could not use (restored unusable): a
+        // clear leaves no federation there either.
+        CLEAR: { actions: ['clearGuestCredentials', { type: 'removePersistedSession', params: {} }, 'resolveClear'] },
       },
       states: {
         idle: {

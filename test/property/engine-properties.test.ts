@@ -56,6 +56,21 @@ const regressions: Array<{ name: string; run: Run }> = [
       ],
     },
   },
+  {
+    // From the random run: a federation under a long clock skew, then a restart that finds the
+    // stored session unusable (its token judged expired on Cognito's clock) and stays signed
+    // out, then a clear: signedOut's CLEAR left that record in storage.
+    name: 'clock skew, restart, clear',
+    run: {
+      settings: { guest: false, persist: false, handler: false },
+      commands: [
+        { kind: 'fault', op: 'GetCredentialsForIdentity', fault: 'clockSkew', times: 1, long: true },
+        { kind: 'federate', user: 'alice', token: 'valid' },
+        { kind: 'restart' },
+        { kind: 'clear' },
+      ],
+    },
+  },
 ];
 
 describe('engine properties', () => {
