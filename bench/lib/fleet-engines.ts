@@ -5,6 +5,7 @@ import type * as Idpool from '../../src/index';
 import type * as RedisAdapter from '../../src/storage/redis-storage';
 import { CommandCounter, countingClient } from './counting-redis-client';
 import { FailureTally } from './failure-tally';
+import type { FleetProcessConfig } from './fleet-protocol';
 import { idpoolEntry, repoRoot } from './idpool-entry';
 
 /** idpool and its Redis adapter from one build: `dist/` when built (what users ship), else the sources. */
@@ -19,17 +20,14 @@ export async function loadIdpool(): Promise<{ idpool: typeof Idpool; adapter: ty
   return { idpool, adapter, build: entry.build };
 }
 
-export interface FleetEnginesOptions {
+/** What a fleet process tells its engines: its part of the config, and a name for failure lines. */
+export type FleetEnginesOptions = Pick<
+  FleetProcessConfig,
+  'redisUrl' | 'endpoint' | 'identityPoolId' | 'namespace' | 'keyPrefix' | 'engines' | 'refreshAheadMs'
+> & {
   /** Names the process in failure lines. */
   readonly label: string;
-  readonly redisUrl: string;
-  readonly endpoint: string;
-  readonly identityPoolId: string;
-  readonly namespace: string;
-  readonly keyPrefix: string;
-  readonly engines: number;
-  readonly refreshAheadMs: number;
-}
+};
 
 /** One server process of the fleet: one Redis client, one storage, many engines on it. */
 export interface FleetEngines {

@@ -70,7 +70,7 @@ export function describeHeader(value: unknown): string {
   return value === null ? 'null' : `a ${typeof value}`;
 }
 
-export function isAttributeValue(value: string): boolean {
+function isAttributeValue(value: string): boolean {
   // eslint-disable-next-line no-control-regex
   return !/[;\u0000-\u001f\u007f]/.test(value);
 }

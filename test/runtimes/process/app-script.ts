@@ -2,7 +2,7 @@
 // and then, by mode, ends without auth.stop() ('no-stop'), lives until one refresh has happened and
 // then ends ('refresh-then-end'), or does the same as 'no-stop' with its own Cognito client
 // ('own-client'). The config is the first argument (JSON); it prints one line per milestone.
-import { createAuth } from 'idpool';
+import { createAuth, createSdkTransport } from 'idpool';
 
 interface AppConfig {
   mode: 'no-stop' | 'refresh-then-end' | 'own-client';
@@ -19,7 +19,7 @@ const client = config.mode === 'own-client' ? new (await import('@aws-sdk/client
 const auth = createAuth({
   identityPoolId: config.identityPoolId,
   endpoint: config.endpoint,
-  ...(client === undefined ? {} : { client }),
+  ...(client === undefined ? {} : { transport: createSdkTransport(client) }),
 });
 
 if (config.mode === 'refresh-then-end') {
