@@ -18,25 +18,89 @@ export interface LeaseContext {
 }
 
 /**
+ * How a refresh in flight ended: its credentials, its error, cut short (its engine stopped or
+ * left the refresh), or the session found cleared meanwhile.
+ */
+type FlightOutcome = { output: CredentialsOutput } | { error: unknown } | { cancelled: true } | { cleared: true };
+
+/**
+ * Refreshes in flight in this process, by storage, lease key and session: engines that follow
+ * one shared session through one storage object (a server's engines on one Redis adapter) wait
+ * on one lease attempt and one poll between them instead of one each.
+ */
+const flightsByStorage = new WeakMap<object, Map<string, Promise<FlightOutcome>>>();
+
+/**
  * Refreshes credentials so that of several contexts sharing a storage only one calls
  * Cognito: the holder of the storage lease does; the others wait for its result to appear
- * in storage (or for the lease to run out, then refresh themselves).
+ * in storage (or for the lease to run out, then refresh themselves). Within one process,
+ * engines refreshing the same session at once share one such attempt and its outcome.
  */
 export async function refreshWithLease(context: LeaseContext, refresh: () => Promise<CredentialsOutput>): Promise<CredentialsOutput> {
   const { settings, signal } = context;
+  if (!settings.shareSession || !settings.storage.tryAcquireLease) return refresh();
+  const leaseKey = refreshLeaseKey(settings.namespace, settings.identityPoolId);
+  if (context.sessionId === undefined) return leaseOrWait(context, leaseKey, refresh);
+  let flights = flightsByStorage.get(settings.storage);
+  if (!flights) flightsByStorage.set(settings.storage, (flights = new Map()));
+  const flightKey = `${leaseKey} ${context.sessionId}`;
+  for (let flight = flights.get(flightKey); flight; flight = flights.get(flightKey)) {
+    const outcome = await unlessAborted(flight, signal);
+    if (outcome === undefined) throw new AbortError('The refresh was cancelled.', { recoverySuggestion: 'Nothing to do.' });
+    // The session's refresh failed: this engine's would have failed alike, and is retried alike.
+    if ('error' in outcome) throw outcome.error;
+    if ('cleared' in outcome) {
+      // Another context cleared it while the flight was out: dropped here as on a clear notice.
+      context.store.clearedElsewhere(context.sessionId);
+      throw new AbortError('The session was cleared in another context.', { recoverySuggestion: 'Federate again.' });
+    }
+    if ('output' in outcome) {
+      if (!replaces(outcome.output.credentials, context.replacing)) break; // nothing newer: its own way
+      // The engine that led the flight writes the record; this one does not write it again.
+      context.store.adoptShared(outcome.output.credentials);
+      return outcome.output;
+    }
+    // Cancelled (the engine that led it stopped): join the next flight, or lead it.
+  }
+  const own = leaseOrWait(context, leaseKey, refresh);
+  const sessionId = context.sessionId;
+  const settled = own.then(
+    async (output): Promise<FlightOutcome> => {
+      if (signal.aborted) return { cancelled: true };
+      // Joiners write nothing, so they do not read the cleared ids as a write does (a lost clear
+      // notice): the flight reads them once for all of them.
+      await context.store.readCleared();
+      return context.store.isCleared(sessionId) ? { cleared: true } : { output };
+    },
+    (error: unknown): FlightOutcome => (signal.aborted ? { cancelled: true } : { error }),
+  );
+  flights.set(flightKey, settled);
+  void settled.then(() => {
+    if (flights?.get(flightKey) === settled) flights.delete(flightKey);
+  });
+  return own;
+}
+
+async function leaseOrWait(context: LeaseContext, leaseKey: string, refresh: () => Promise<CredentialsOutput>): Promise<CredentialsOutput> {
+  const { settings, signal } = context;
   const storage = settings.storage;
-  if (!settings.shareSession || !storage.tryAcquireLease) return refresh();
   // The lease must outlast the step it guards, or a peer takes over and asks again: one Cognito
   // call, or a credentials provider's callback (bounded by callbackTimeoutMs).
   const stepTimeoutMs = settings.credentialsProvider ? Math.max(settings.requestTimeoutMs, settings.callbackTimeoutMs) : settings.requestTimeoutMs;
   const ttl = stepTimeoutMs + LEASE_MARGIN_MS;
-  const lease = await storage.tryAcquireLease(refreshLeaseKey(settings.namespace, settings.identityPoolId), ttl);
+  const lease = await storage.tryAcquireLease!(leaseKey, ttl);
   if (lease) {
+    let refreshed: CredentialsOutput | undefined;
     try {
       // The previous holder may have refreshed just before releasing: its result will do.
-      return (await readSharedCredentials(context)) ?? (await refresh());
+      const shared = await readSharedCredentials(context);
+      if (shared) return shared;
+      refreshed = await refresh();
+      return refreshed;
     } finally {
-      await lease.release().catch(() => undefined);
+      // Peers wait for this refresh's record: the lease goes once it is written, not before.
+      if (refreshed && !signal.aborted) context.store.releaseAfterNextOperation(lease);
+      else await lease.release().catch(() => undefined);
     }
   }
   const shared = await waitForSharedCredentials(context, ttl);
@@ -44,6 +108,19 @@ export async function refreshWithLease(context: LeaseContext, refresh: () => Pro
   // Stopped while waiting (the machine left the state): nothing to ask Cognito for.
   if (signal.aborted) throw new AbortError('The refresh was cancelled.', { recoverySuggestion: 'Nothing to do.' });
   return refresh();
+}
+
+/** `promise`'s value, or `undefined` as soon as `signal` aborts. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const aborted = () => resolve(undefined);
+    signal.addEventListener('abort', aborted, { once: true });
+    void promise.then((value) => {
+      signal.removeEventListener('abort', aborted);
+      resolve(value);
+    });
+  });
 }
 
 async function waitForSharedCredentials(context: LeaseContext, timeoutMs: number): Promise<CredentialsOutput | undefined> {

@@ -1,6 +1,7 @@
+import type { HeldCredentials } from '../model/credentials';
 import type { StoredSession } from '../model/session';
 import type { StorageError, StorageOperation } from '../errors/error-classes';
-import type { KeyValueStorage } from '../storage/key-value-storage';
+import type { KeyValueStorage, StorageLease } from '../storage/key-value-storage';
 import { clearedSessionsKey, decodeClearedSessions, encodeClearedSessions, MAX_CLEARED_SESSIONS } from './cleared-sessions';
 import { legacySessionId } from './legacy-session-id';
 import { decodeSessionRecord, encodeSessionRecord, type SessionRecord } from './session-record';
@@ -44,14 +45,17 @@ export function refreshLeaseKey(namespace: string, identityPoolId: string): stri
 
 const OK: StoreOutcome = { ok: true };
 
+let lastKeys: { namespace: string; identityPoolId: string; key: string; clearedKey: string } | undefined;
+
 /**
  * Reads and writes the persisted session. Writes and removals run one after another in
  * call order, so a slow write never lands after a newer one (or after a clear).
  *
  * A clear leaves the cleared session's id under a key of its own (see `cleared-sessions.ts`)
  * besides removing the record; the ids seen cleared are remembered, and a session among them
- * is never written again. A failed write never leaves an older session behind: the record is
- * removed (or overwritten with an empty one when removal fails), and every failure is reported.
+ * is never written again. A failed write never leaves another, older session behind: the record
+ * is removed (or overwritten with an empty one when removal fails) unless it is the same
+ * session's or newer than the write, and every failure is reported.
  */
 export class SessionStore {
   readonly key: string;
@@ -62,14 +66,30 @@ export class SessionStore {
   /** The content (no writer, no stamp) of the last record this engine read from storage. */
   #lastReadContent: string | undefined;
   #lastSeenAt = 0;
+  /** A refresh lease held until the record the refresh leads to has been written. */
+  #heldLease: StorageLease | undefined;
+  /** Settles once the last lease handed over has been released. */
+  #leaseReleased: Promise<void> | undefined;
+  /** Credentials taken from another engine's refresh flight: that engine writes them. */
+  #adopted: HeldCredentials | undefined;
   /** Session ids seen cleared, oldest first (a Set keeps insertion order); made on the first one. */
   #cleared: Set<string> | undefined;
   readonly #settings: SessionStoreSettings;
 
   constructor(settings: SessionStoreSettings) {
     this.#settings = settings;
-    this.key = sessionKey(settings.namespace, settings.identityPoolId);
-    this.clearedKey = clearedSessionsKey(settings.namespace, settings.identityPoolId);
+    // Engines of one app share their keys (one per server request would each build the same strings).
+    let keys = lastKeys;
+    if (keys?.namespace !== settings.namespace || keys.identityPoolId !== settings.identityPoolId) {
+      keys = lastKeys = {
+        namespace: settings.namespace,
+        identityPoolId: settings.identityPoolId,
+        key: sessionKey(settings.namespace, settings.identityPoolId),
+        clearedKey: clearedSessionsKey(settings.namespace, settings.identityPoolId),
+      };
+    }
+    this.key = keys.key;
+    this.clearedKey = keys.clearedKey;
   }
 
   /** Local time of this engine's last write; older shared records are stale. */
@@ -142,8 +162,15 @@ export class SessionStore {
   write(session: StoredSession): Promise<StoreOutcome> {
     // A session read from storage (another context's refresh, adopted) is not written back: the
     // record already says it, and a fleet of followers each writing it again would be N² work.
-    if (this.#lastReadContent !== undefined && this.#content(session) === this.#lastReadContent) return this.#enqueue(async () => OK);
+    // Nor are credentials taken from another engine's refresh in this process: that one writes them.
+    if (
+      (session.credentials !== undefined && session.credentials === this.#adopted) ||
+      (this.#lastReadContent !== undefined && this.#content(session) === this.#lastReadContent)
+    ) {
+      return this.#enqueue(async () => OK);
+    }
     const text = this.#encode(session);
+    const stamp = this.#lastWrittenAt;
     this.#lastKnownText = text;
     return this.#enqueue(async () => {
       if (session.sessionId !== undefined) {
@@ -158,8 +185,12 @@ export class SessionStore {
         await this.#call('setItem', () => this.#settings.storage.setItem(this.key, text));
         return OK;
       } catch (error) {
-        // Adapters write all or nothing: the record before this one is still there. Remove it,
-        // so no restore brings back a session older than the one in memory.
+        // Adapters write all or nothing: the record before this one is still there. When it is
+        // this same session's (a refresh that failed to save), it stays: it restores the same
+        // user, and removing it would read as a clear to every context that follows it. So does
+        // a newer one another context wrote meanwhile.
+        if (await this.#storedRecordStays(session.sessionId, stamp)) return { ok: false, error: error as StorageError, staleLeft: false };
+        // An older session's: removed, so no restore brings back a session older than the one in memory.
         const staleLeft = !(await this.#dropRecord(undefined));
         return { ok: false, error: error as StorageError, staleLeft };
       }
@@ -207,6 +238,34 @@ export class SessionStore {
     });
   }
 
+  /** Another context cleared `sessionId` (found out other than by a notice): remembered, and the engine told. */
+  clearedElsewhere(sessionId: string): void {
+    this.noteCleared([sessionId]);
+    this.#settings.onSessionCleared(sessionId);
+  }
+
+  /** Credentials another engine of this process refreshed over this storage, and writes itself. */
+  adoptShared(credentials: HeldCredentials): void {
+    this.#adopted = credentials;
+  }
+
+  /**
+   * Keeps a refresh lease until the next storage operation (the write of the refreshed record,
+   * or whatever the machine did instead) has settled: released sooner, a peer could take the
+   * lease, read the older record and ask Cognito again. The lease's TTL bounds it regardless.
+   */
+  releaseAfterNextOperation(lease: StorageLease): void {
+    void this.#heldLease?.release().catch(() => undefined);
+    this.#heldLease = lease;
+  }
+
+  /** Lets go of a held lease at once (the engine stops); resolves once every lease handed over is released. */
+  async releaseHeldLease(): Promise<void> {
+    const lease = this.#heldLease;
+    this.#heldLease = undefined;
+    await Promise.all([lease?.release().catch(() => undefined), this.#leaseReleased]);
+  }
+
   /** How the latest storage operation asked for so far ended (waits for it). */
   lastOutcome(): Promise<StoreOutcome> {
     return this.#queue;
@@ -235,6 +294,26 @@ export class SessionStore {
 
   #nextStamp(): number {
     return Math.max(this.#settings.now(), this.#lastWrittenAt + 1, this.#lastSeenAt + 1);
+  }
+
+  /**
+   * After a failed write stamped `stamp`, whether the record in storage may stay: it is this same
+   * session's (the same user, older credentials), or another context wrote it after that stamp
+   * (newer than anything this engine holds); never a cleared session. A failed read says no.
+   */
+  async #storedRecordStays(sessionId: string | undefined, stamp: number): Promise<boolean> {
+    try {
+      const text = await this.#call('getItem', () => this.#settings.storage.getItem(this.key));
+      if (text === null) return false;
+      const { record, session } = decodeSessionRecord(text, this.#settings.now());
+      const storedId = session.sessionId ?? (session.identityId !== undefined ? legacySessionId(record.writer, record.updatedAt) : undefined);
+      if (storedId !== undefined && this.isCleared(storedId)) return false;
+      const stays = (sessionId !== undefined && storedId === sessionId) || (record.writer !== this.#settings.writer && record.updatedAt > stamp);
+      if (stays) this.#lastKnownText = text;
+      return stays;
+    } catch {
+      return false;
+    }
   }
 
   /** Writes the cleared ids (stored ∪ remembered) under their key; a failure is reported only. */
@@ -284,6 +363,11 @@ export class SessionStore {
   #enqueue(operation: () => Promise<StoreOutcome>): Promise<StoreOutcome> {
     const next = this.#queue.then(operation).catch((error: unknown) => ({ ok: false, error: toStorageError(error, 'setItem'), staleLeft: true }) as const);
     this.#queue = next;
+    const lease = this.#heldLease;
+    if (lease) {
+      this.#heldLease = undefined;
+      this.#leaseReleased = next.then(() => lease.release()).catch(() => undefined);
+    }
     return next;
   }
 }

@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryStorage, type Auth, type KeyValueStorage } from '../../src/index';
+import { startEngineStack, untilIdle, untilState, type EngineStack } from '../support/engine-stack';
+import { until, withinGenerousBound } from '../support/generous-bound';
+import { SlowStorage } from './slow-storage';
+
+// Contexts sharing a storage hand a refresh over through the stored record. Two ways that went
+// wrong: the refresh lease was let go before the refreshed record was written (a peer then took
+// it, read the older record and asked Cognito again), and a refresh whose write failed removed
+// the record (every follower read that as a clear and signed out).
+
+let stack: EngineStack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+const isSessionKey = (key: string) => key.endsWith('.session');
+
+/** `inner`, with writes of the session record held while `hold` is armed. */
+function holdingSessionWrites(inner: Required<KeyValueStorage>) {
+  let held: Promise<void> | undefined;
+  let release = () => {};
+  let waiting = 0;
+  const storage: Required<KeyValueStorage> = {
+    getItem: (key) => inner.getItem(key),
+    async setItem(key, value) {
+      if (held && isSessionKey(key)) {
+        waiting += 1;
+        await held;
+      }
+      return inner.setItem(key, value);
+    },
+    removeItem: (key) => inner.removeItem(key),
+    subscribe: (listener) => inner.subscribe(listener),
+    tryAcquireLease: (key, ttlMs) => inner.tryAcquireLease(key, ttlMs),
+    close: () => Promise.resolve(),
+  };
+  return {
+    storage,
+    hold() {
+      held = new Promise<void>((resolve) => (release = resolve));
+    },
+    get waiting() {
+      return waiting;
+    },
+    release() {
+      held = undefined;
+      release();
+    },
+  };
+}
+
+async function federateBoth(leader: Auth, follower: Auth) {
+  await leader.federateToIdentityPool({ token: await stack!.issuer.mintToken({ sub: 'alice' }, { expiresIn: 86_400 }), provider: stack!.issuer.loginsKey });
+  await untilState(follower, 'federated');
+  stack!.pool.resetStats();
+}
+
+describe('the refresh lease', () => {
+  it('is held until the refreshed record is written: a peer refreshing meanwhile waits for it instead of asking Cognito', async () => {
+    stack = await startEngineStack({ credentialsTtlSeconds: 600 });
+    const shared = createMemoryStorage();
+    const writesOfA = holdingSessionWrites(shared);
+    const leasesOfB: boolean[] = [];
+    const storageOfB: Required<KeyValueStorage> = {
+      ...shared,
+      getItem: (key) => shared.getItem(key),
+      setItem: (key, value) => shared.setItem(key, value),
+      removeItem: (key) => shared.removeItem(key),
+      subscribe: (listener) => shared.subscribe(listener),
+      close: () => Promise.resolve(),
+      async tryAcquireLease(key, ttlMs) {
+        const lease = await shared.tryAcquireLease(key, ttlMs);
+        leasesOfB.push(lease !== null);
+        return lease;
+      },
+    };
+    const tabA = stack.engine({ storage: writesOfA.storage, persistCredentials: true });
+    const tabB = stack.engine({ storage: storageOfB, persistCredentials: true });
+    await federateBoth(tabA, tabB);
+
+    writesOfA.hold();
+    const a = await tabA.fetchAuthSession({ forceRefresh: true });
+    await until(() => writesOfA.waiting === 1, "A's refreshed record to be on its way to storage");
+    // A has its credentials and its record is not written yet: B refreshes now, and asks for the lease.
+    const forcedB = tabB.fetchAuthSession({ forceRefresh: true });
+    let b: Awaited<typeof forcedB> | undefined;
+    void forcedB.then((session) => (b = session));
+    await until(() => leasesOfB.length === 1, 'B to ask for the refresh lease');
+    // Had B got it, it would read A's older record and call Cognito: let it get that far.
+    await until(() => !leasesOfB[0] || b !== undefined, 'B to refresh by itself');
+    writesOfA.release();
+    // B polls storage for the lease holder's record on the engine clock.
+    const polled = (async () => {
+      while (b === undefined) await stack!.clock.advance(200);
+    })();
+    await withinGenerousBound(polled, "B to take A's refreshed credentials");
+    expect(leasesOfB).toEqual([false]);
+    expect(stack.pool.stats().requests).toEqual({ GetCredentialsForIdentity: 1 });
+    expect(b!.credentials!.accessKeyId).toBe(a.credentials!.accessKeyId);
+  });
+});
+
+/** Two tabs on one storage, federated as alice; A's writes can be made to fail. */
+async function twoTabsWithFlakyA() {
+  stack = await startEngineStack({ credentialsTtlSeconds: 600 });
+  const shared = createMemoryStorage();
+  const slowA = new SlowStorage(shared);
+  const tabA = stack.engine({ storage: slowA, persistCredentials: true });
+  const tabB = stack.engine({ storage: shared, persistCredentials: true });
+  await federateBoth(tabA, tabB);
+  return { stack, shared, slowA, tabA, tabB };
+}
+
+describe('a refresh whose record cannot be written', () => {
+  it("keeps the same session's older record: followers stay signed in and a restart restores the user", async () => {
+    const { stack, shared, slowA, tabA, tabB } = await twoTabsWithFlakyA();
+    const stored = await shared.getItem(`idpool.default.${stack.pool.identityPoolId}.session`);
+    const { identityId } = await tabB.fetchAuthSession();
+
+    slowA.fail('setItem', isSessionKey);
+    await tabA.fetchAuthSession({ forceRefresh: true });
+    await until(() => stack!.events.some((event) => event.type === 'sessionStorage_failure'), 'the failed write to be reported');
+    await untilIdle(tabA);
+    await untilIdle(tabB);
+
+    expect(await shared.getItem(`idpool.default.${stack.pool.identityPoolId}.session`)).toBe(stored);
+    expect((await tabB.fetchAuthSession()).identityId).toBe(identityId);
+    expect(stack.events.filter((event) => event.type === 'federationToIdentityPoolCleared')).toHaveLength(0);
+    const restarted = stack.engine({ storage: shared, persistCredentials: true });
+    await untilIdle(restarted);
+    expect((await restarted.fetchAuthSession()).identityId).toBe(identityId);
+  });
+
+  it("control: a new user's federation that cannot be written still removes the previous user's record", async () => {
+    const { stack, shared, slowA, tabA, tabB } = await twoTabsWithFlakyA();
+    slowA.fail('setItem', isSessionKey);
+    const bob = tabA.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'bob' }), provider: stack.issuer.loginsKey });
+    await expect(bob).rejects.toMatchObject({ name: 'StorageError' });
+    expect(await shared.getItem(`idpool.default.${stack.pool.identityPoolId}.session`)).toBeNull();
+    const restarted = stack.engine({ storage: shared, persistCredentials: true });
+    await untilIdle(restarted);
+    expect((await restarted.fetchAuthSession()).identityId).toBeUndefined();
+  });
+});
