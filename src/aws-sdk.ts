@@ -20,13 +20,16 @@ export function createAwsCredentialsProvider(auth: {
   fetchAuthSession(options?: { forceRefresh?: boolean }): Promise<{ credentials?: AwsCredentialIdentity }>;
 }): AwsCredentialsProvider {
   const provider = async (identityProperties?: Record<string, unknown>): Promise<AwsCredentialIdentity> => {
-    const session = await auth.fetchAuthSession({ forceRefresh: identityProperties?.['forceRefresh'] === true });
+    // Own property only (a polluted Object.prototype must not force a refresh on every request); no
+    // options on the common call, so fetchAuthSession() is a read of the engine's snapshot.
+    const forceRefresh = typeof identityProperties === 'object' && identityProperties !== null && Object.hasOwn(identityProperties, 'forceRefresh') && identityProperties['forceRefresh'] === true;
+    const session = await (forceRefresh ? auth.fetchAuthSession({ forceRefresh: true }) : auth.fetchAuthSession());
     if (!session.credentials) {
       throw new NotAuthorizedException('No AWS credentials: nothing is federated and guest access is off.', {
         recoverySuggestion: 'Call federateToIdentityPool first, or create the engine with allowGuestAccess: true.',
       });
     }
-    return { ...session.credentials };
+    return session.credentials; // new on every call: the SDK writes onto the identity it is given
   };
   // idpool is the cache: `memoized` tells SDK clients not to wrap it in a second one, so a clear or
   // refresh reaches every client at once instead of when its own copy nears expiry.

@@ -36,7 +36,9 @@ export interface FederateToIdentityPoolResult {
 }
 
 export function toAwsCredentials(held: HeldCredentials, clockOffsetMs: number): AwsCredentials {
-  return { ...held.value.reveal(), expiration: new Date(toLocalTime(held.expiration, clockOffsetMs)) };
+  // Field by field: an object spread here costs several times the rest of a cached call.
+  const { accessKeyId, secretAccessKey, sessionToken } = held.value.reveal();
+  return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(toLocalTime(held.expiration, clockOffsetMs)) };
 }
 
 function toJWT(token: string): JWT {
@@ -49,16 +51,25 @@ function toJWT(token: string): JWT {
   return { payload, toString: () => token };
 }
 
-/** Reveals a machine session view for the caller who asked for it, and only for them. */
+/** `view[name]` when it is the view's own field: a polluted Object.prototype adds nothing to a session. */
+function own<K extends keyof SessionView>(view: SessionView, name: K): SessionView[K] | undefined {
+  return Object.hasOwn(view, name) ? view[name] : undefined;
+}
+
+/** Reveals a machine session view for the caller who asked for it, and only for them: new objects on every call. */
 export function toAuthSession(view: SessionView): AuthSession {
   const session: AuthSession = {};
-  if (view.identityId !== undefined) session.identityId = view.identityId;
-  if (view.credentials) session.credentials = toAwsCredentials(view.credentials, view.clockOffsetMs);
-  if (view.federatedProvider !== undefined) session.federatedProvider = view.federatedProvider;
-  if (view.userPoolTokens) {
+  const identityId = own(view, 'identityId');
+  const credentials = own(view, 'credentials');
+  const federatedProvider = own(view, 'federatedProvider');
+  const userPoolTokens = own(view, 'userPoolTokens');
+  if (identityId !== undefined) session.identityId = identityId;
+  if (credentials) session.credentials = toAwsCredentials(credentials, view.clockOffsetMs);
+  if (federatedProvider !== undefined) session.federatedProvider = federatedProvider;
+  if (userPoolTokens) {
     session.tokens = {
-      idToken: toJWT(view.userPoolTokens.idToken.reveal()),
-      accessToken: toJWT(view.userPoolTokens.accessToken.reveal()),
+      idToken: toJWT(userPoolTokens.idToken.reveal()),
+      accessToken: toJWT(userPoolTokens.accessToken.reveal()),
     };
   }
   return session;

@@ -86,27 +86,37 @@ export interface MachineClock {
  * but while an API call waits, every machine timer does, so no caller is left unsettled.
  */
 export function machineClock(clock: AuthClock): MachineClock {
-  // Made with the first timer: an engine that never schedules one (signed out) pays nothing.
-  let armed: Set<unknown> | undefined;
-  let keep = false;
-  return {
-    setTimeout(callback, ms) {
-      let id: unknown;
-      id = clock.setTimeout(() => {
-        armed?.delete(id);
-        callback();
-      }, ms);
-      (armed ??= new Set()).add(id);
-      setKeepAlive(id, keep);
-      return id;
-    },
-    clearTimeout(id) {
-      armed?.delete(id);
-      clock.clearTimeout(id);
-    },
-    keepAlive(value) {
-      keep = value;
-      for (const id of armed ?? []) setKeepAlive(id, value);
-    },
-  };
+  return new KeepAliveTimers(clock);
+}
+
+/** A class, its set made with the first timer: an engine that never schedules one (signed out) pays two fields. */
+class KeepAliveTimers implements MachineClock {
+  #armed: Set<unknown> | undefined;
+  #keep = false;
+  readonly #clock: AuthClock;
+
+  constructor(clock: AuthClock) {
+    this.#clock = clock;
+  }
+
+  setTimeout(callback: () => void, ms: number): unknown {
+    let id: unknown;
+    id = this.#clock.setTimeout(() => {
+      this.#armed?.delete(id);
+      callback();
+    }, ms);
+    (this.#armed ??= new Set()).add(id);
+    setKeepAlive(id, this.#keep);
+    return id;
+  }
+
+  clearTimeout(id: unknown): void {
+    this.#armed?.delete(id);
+    this.#clock.clearTimeout(id);
+  }
+
+  keepAlive(keep: boolean): void {
+    this.#keep = keep;
+    for (const id of this.#armed ?? []) setKeepAlive(id, keep);
+  }
 }

@@ -48,7 +48,7 @@ function storedSessionOf(context: AuthMachineContext): StoredSession {
 export class EngineServices {
   readonly #settings: AuthSettings;
   readonly #store: SessionStore;
-  readonly #transport: () => CognitoTransport;
+  readonly #transport: { cognito(): CognitoTransport };
   #call: (CallSettings & { identityPoolId: string }) | undefined;
   /**
    * A credentials provider answers identity and credentials in one call: the answer GetId's
@@ -56,8 +56,8 @@ export class EngineServices {
    */
   #providerAnswer: { token: string | undefined; output: CredentialsOutput } | undefined;
 
-  /** `transport` is asked for on the first Cognito call: an engine restored from storage may never make one. */
-  constructor(settings: AuthSettings, store: SessionStore, transport: () => CognitoTransport) {
+  /** `transport.cognito()` is asked on the first Cognito call: an engine restored from storage may never make one. */
+  constructor(settings: AuthSettings, store: SessionStore, transport: { cognito(): CognitoTransport }) {
     this.#settings = settings;
     this.#store = store;
     this.#transport = transport;
@@ -137,7 +137,7 @@ export class EngineServices {
   #callSettings(): CallSettings & { identityPoolId: string } {
     const settings = this.#settings;
     return (this.#call ??= {
-      transport: this.#transport(),
+      transport: this.#transport.cognito(),
       now: this.#now,
       clock: settings.clock,
       requestTimeoutMs: settings.requestTimeoutMs,

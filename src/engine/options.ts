@@ -74,7 +74,7 @@ export interface AuthSettings {
   persistCredentials: boolean;
   namespace: string;
   migrateFrom?: string;
-  refreshHandlers: Map<string, RefreshHandler>;
+  refreshHandlers: ReadonlyMap<string, RefreshHandler>;
   tokenProvider?: TokenProvider;
   credentialsProvider?: CredentialsAndIdentityIdProvider;
   clientMetadataProvider?: () => Promise<Record<string, string>>;

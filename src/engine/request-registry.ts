@@ -14,11 +14,11 @@ export class RequestRegistry {
   // Made on the first call: most engines (one per server request) are asked once or never.
   #pending: Map<string, Pending> | undefined;
   #sequence = 0;
-  readonly #onWaiting: (waiting: boolean) => void;
+  readonly #timers: { keepAlive(waiting: boolean): void } | undefined;
 
-  /** `onWaiting` hears when the first caller starts waiting and when the last one is settled. */
-  constructor(onWaiting: (waiting: boolean) => void = () => undefined) {
-    this.#onWaiting = onWaiting;
+  /** `timers` hear when the first caller starts waiting (`keepAlive(true)`) and when the last one is settled. */
+  constructor(timers?: { keepAlive(waiting: boolean): void }) {
+    this.#timers = timers;
   }
 
   open(): { requestId: string; settled: Promise<SessionView> } {
@@ -26,7 +26,7 @@ export class RequestRegistry {
     const settled = new Promise<SessionView>((resolve, reject) => {
       (this.#pending ??= new Map()).set(requestId, { resolve, reject });
     });
-    if (this.#pending?.size === 1) this.#onWaiting(true);
+    if (this.#pending?.size === 1) this.#timers?.keepAlive(true);
     return { requestId, settled };
   }
 
@@ -47,7 +47,7 @@ export class RequestRegistry {
       all.delete(id);
       settle(pending);
     }
-    if (all.size === 0) this.#onWaiting(false);
+    if (all.size === 0) this.#timers?.keepAlive(false);
   }
 
   rejectAll(error: AuthError): void {

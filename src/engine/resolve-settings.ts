@@ -4,7 +4,7 @@ import { isIdentityIdShaped } from '../login/identity-ids';
 import { toLoginsKey } from '../login/logins-key';
 import type { CredentialsAndIdentityIdProvider } from '../services/credentials-provider';
 import type { RefreshHandler, TokenProvider } from '../services/token-provider';
-import { createMemoryStorage } from '../storage/memory-storage';
+import { MemoryStorage } from '../storage/memory-storage';
 import type { KeyValueStorage } from '../storage/key-value-storage';
 import { boundedClock, systemClock } from './clock';
 import type { AuthOptions, AuthSettings } from './options';
@@ -46,6 +46,26 @@ const optionNames = [
   'callbackTimeoutMs', 'shareSession', 'inspect', 'clock', 'transport',
 ] as const satisfies readonly (keyof AuthOptions)[];
 
+const knownOptionNames: ReadonlySet<string> = new Set(optionNames);
+
+/**
+ * A misspelt or retired option (`alowGuestAccess`, `client`) would otherwise be ignored without
+ * a word, and the engine run on a default the app did not mean: it is a `TypeError` instead.
+ */
+function checkKnownNames(given: object): void {
+  let names: string[];
+  try {
+    names = Object.keys(given);
+  } catch {
+    throw new TypeError('createAuth: options must be an object whose keys can be listed.');
+  }
+  for (const name of names) {
+    if (knownOptionNames.has(name)) continue;
+    const shown = JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name);
+    throw new TypeError(`createAuth: unknown option ${shown}; the options are ${optionNames.join(', ')}.`);
+  }
+}
+
 /**
  * The own properties `names` of an options object, read once into a null-prototype copy: a
  * property inherited from a polluted `Object.prototype` (an `endpoint` or `credentialsProvider`
@@ -77,6 +97,9 @@ function isFunction(value: unknown): value is (...args: never[]) => unknown {
   return typeof value === 'function';
 }
 
+// Shared by every engine without refresh handlers (never written: the settings type is readonly).
+const NO_HANDLERS: ReadonlyMap<string, RefreshHandler> = new Map();
+
 /**
  * Validates `createAuth` options and fills in defaults. Programmer errors (an option of the
  * wrong type) throw `TypeError` naming the option; a malformed identity pool id throws
@@ -84,6 +107,7 @@ function isFunction(value: unknown): value is (...args: never[]) => unknown {
  */
 export function resolveSettings(given: AuthOptions): AuthSettings {
   if (typeof given !== 'object' || given === null) throw new TypeError('createAuth: options must be an object.');
+  checkKnownNames(given);
   const options = ownFields(given, optionNames, '') as unknown as AuthOptions;
   const { identityPoolId } = options;
   if (!isIdentityIdShaped(identityPoolId)) {
@@ -107,7 +131,7 @@ export function resolveSettings(given: AuthOptions): AuthSettings {
     }
   }
 
-  const storage = options.storage ?? createMemoryStorage();
+  const storage = options.storage ?? new MemoryStorage();
   for (const method of ['getItem', 'setItem', 'removeItem'] as const) {
     if (!isFunction((storage as unknown as Record<string, unknown>)[method])) throw optionError('storage', `a KeyValueStorage with ${method}()`);
   }
@@ -129,12 +153,14 @@ export function resolveSettings(given: AuthOptions): AuthSettings {
   } else if (ns !== undefined) throw optionError('namespace', 'a string or { name, migrateFrom? }');
   if (!/^[\w.-]{1,128}$/.test(namespace)) throw optionError('namespace', 'a name of letters, digits, ".", "_" or "-"');
 
-  const refreshHandlers = new Map<string, RefreshHandler>();
+  let refreshHandlers: ReadonlyMap<string, RefreshHandler> = NO_HANDLERS;
   if (options.refreshHandlers !== undefined) {
+    const handlers = new Map<string, RefreshHandler>();
+    refreshHandlers = handlers;
     if (typeof options.refreshHandlers !== 'object' || options.refreshHandlers === null) throw optionError('refreshHandlers', 'an object of functions');
     for (const [provider, handler] of handlerEntries(options.refreshHandlers)) {
       if (typeof provider !== 'string' || !isFunction(handler)) throw optionError(`refreshHandlers.${String(provider)}`, 'a function');
-      refreshHandlers.set(toLoginsKey(provider), handler as RefreshHandler);
+      handlers.set(toLoginsKey(provider), handler as RefreshHandler);
     }
   }
   if (options.tokenProvider !== undefined && !isFunction(options.tokenProvider?.getTokens)) {

@@ -1,6 +1,6 @@
 import { assertLeaseTtl } from './assert-lease-ttl';
-import { createChangeListeners } from './change-listeners';
-import type { KeyValueStorage, StorageLease } from './key-value-storage';
+import { createChangeListeners, type ChangeListeners } from './change-listeners';
+import type { KeyValueStorage, StorageChangeListener, StorageLease, Unsubscribe } from './key-value-storage';
 import { randomId } from '../model/random-id';
 
 /** Options of {@link createMemoryStorage}. */
@@ -31,43 +31,70 @@ export interface MemoryStorageOptions {
  * ```
  */
 export function createMemoryStorage(options: MemoryStorageOptions = {}): Required<KeyValueStorage> {
-  const now = options.now ?? Date.now;
-  // Maps, not objects: a key such as `constructor` or `__proto__` is an ordinary key.
-  const values = new Map<string, string>();
-  // Made with the first lease: an engine's default storage, never shared, never takes one.
-  let leases: Map<string, { owner: string; expiresAt: number }> | undefined;
-  const listeners = createChangeListeners({ onError: options.onError ?? (() => {}) });
-
+  const storage = new MemoryStorage(options.now ?? Date.now, options.onError ?? ignore);
+  // Methods of its own, as the other adapters have: apps wrap storages with `{ ...storage, getItem }`.
   return {
-    async getItem(key) {
-      return values.get(key) ?? null;
-    },
-    async setItem(key, value) {
-      values.set(key, value);
-      listeners.emit({ key, newValue: value });
-    },
-    async removeItem(key) {
-      values.delete(key);
-      listeners.emit({ key, newValue: null });
-    },
-    subscribe(listener) {
-      return listeners.add(listener);
-    },
-    async tryAcquireLease(key, ttlMs): Promise<StorageLease | null> {
-      assertLeaseTtl(ttlMs, 'memory');
-      const held = leases?.get(key);
-      if (held && held.expiresAt > now()) return null;
-      const owner = randomId();
-      const all = (leases ??= new Map());
-      all.set(key, { owner, expiresAt: now() + ttlMs });
-      return {
-        async release() {
-          if (all.get(key)?.owner === owner) all.delete(key);
-        },
-      };
-    },
-    async close() {
-      listeners.clear();
-    },
+    getItem: (key) => storage.getItem(key),
+    setItem: (key, value) => storage.setItem(key, value),
+    removeItem: (key) => storage.removeItem(key),
+    subscribe: (listener) => storage.subscribe(listener),
+    tryAcquireLease: (key, ttlMs) => storage.tryAcquireLease(key, ttlMs),
+    close: () => storage.close(),
   };
+}
+
+function ignore(): void {}
+
+/**
+ * @internal The memory storage itself: a class, its maps made on first use. An engine created
+ * without a `storage` gets one of its own, never seen outside it, so an engine per server
+ * request pays for its fields and not for a closure per method.
+ */
+export class MemoryStorage implements Required<KeyValueStorage> {
+  // Maps, not objects: a key such as `constructor` or `__proto__` is an ordinary key.
+  #values: Map<string, string> | undefined;
+  #leases: Map<string, { owner: string; expiresAt: number }> | undefined;
+  readonly #now: () => number;
+  readonly #listeners: ChangeListeners;
+
+  constructor(now: () => number = Date.now, onError: (error: unknown) => void = ignore) {
+    this.#now = now;
+    this.#listeners = createChangeListeners({ onError });
+  }
+
+  async getItem(key: string): Promise<string | null> {
+    return this.#values?.get(key) ?? null;
+  }
+
+  async setItem(key: string, value: string): Promise<void> {
+    (this.#values ??= new Map()).set(key, value);
+    this.#listeners.emit({ key, newValue: value });
+  }
+
+  async removeItem(key: string): Promise<void> {
+    this.#values?.delete(key);
+    this.#listeners.emit({ key, newValue: null });
+  }
+
+  subscribe(listener: StorageChangeListener): Unsubscribe {
+    return this.#listeners.add(listener);
+  }
+
+  async tryAcquireLease(key: string, ttlMs: number): Promise<StorageLease | null> {
+    assertLeaseTtl(ttlMs, 'memory');
+    const held = this.#leases?.get(key);
+    if (held && held.expiresAt > this.#now()) return null;
+    const owner = randomId();
+    const all = (this.#leases ??= new Map());
+    all.set(key, { owner, expiresAt: this.#now() + ttlMs });
+    return {
+      async release() {
+        if (all.get(key)?.owner === owner) all.delete(key);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#listeners.clear();
+  }
 }

@@ -93,4 +93,20 @@ describe('bad input is rejected before any network call, changing nothing', () =
     expect(() => createAuth({ identityPoolId, retry: { maxAttempts: 0 } })).toThrow(/retry\.maxAttempts/);
     expect(() => createAuth({ identityPoolId, retry: null as never })).toThrow(/"retry"/);
   });
+
+  it('createAuth refuses an option it does not know, instead of running on a default the app did not mean', () => {
+    const identityPoolId = stack.pool.identityPoolId;
+    // A typo, and an option of an earlier version (the SDK client now goes in `transport`).
+    expect(() => createAuth({ identityPoolId, alowGuestAccess: true } as never)).toThrow(TypeError);
+    expect(() => createAuth({ identityPoolId, alowGuestAccess: true } as never)).toThrow(/unknown option "alowGuestAccess".*allowGuestAccess/);
+    expect(() => createAuth({ identityPoolId, client: {} } as never)).toThrow(/unknown option "client".*transport/);
+    // Names that mean something on a plain object are not options either; a name is shown cut short.
+    expect(() => createAuth(JSON.parse(`{"identityPoolId":"${identityPoolId}","__proto__":{"endpoint":"http://evil"}}`) as never)).toThrow(/unknown option "__proto__"/);
+    expect(() => createAuth({ identityPoolId, ['x'.repeat(10_000)]: 1 } as never)).toThrow(/unknown option "x{64}…"/);
+    // Keys that cannot be listed (a Proxy whose ownKeys trap throws) are a TypeError too.
+    const unlistable = new Proxy({ identityPoolId }, { ownKeys: () => { throw new Error('trap'); } });
+    expect(() => createAuth(unlistable)).toThrow(/keys can be listed/);
+    // Symbols and inherited names are not looked at.
+    expect(() => createAuth({ identityPoolId, [Symbol('meta')]: 1 } as never).stop()).not.toThrow();
+  });
 });
