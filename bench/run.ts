@@ -20,6 +20,7 @@ import { figures, markdownTable, ratios, readFigure, type ContenderResults } fro
 import { measureFleetOnRedis } from './figures/fleet-redis';
 import { fleetSettingsFor } from './lib/fleet-settings';
 import { fleetFigureKeys, fleetMarkdownTable } from './lib/fleet-table';
+import { floorsMarkdownTable, type Floors } from './lib/floors-table';
 import { idpoolEntry, repoRoot } from './lib/idpool-entry';
 import { machineInfo } from './lib/machine-info';
 
@@ -38,25 +39,28 @@ if (mode === 'full' && entry.build !== 'dist') {
 }
 
 function runContender(name: ContenderName, part: 'timed' | 'memory' | 'all', resultFile: string): Promise<void> {
+  return runNode(['--expose-gc', '--import', 'tsx', join(repoRoot, 'bench/run-contender.ts'), name, mode, part, resultFile], `${name} (${part})`, resultFile);
+}
+
+/** Runs a bench script in a Node process of its own; rejects with its stderr unless it exits 0 (having written `resultFile`). */
+function runNode(args: string[], what: string, resultFile?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(repoRoot, 'bench/run-contender.ts'), name, mode, part, resultFile], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'inherit', 'pipe'],
-    });
+    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
     child.on('error', reject);
     child.on('exit', (code) => {
-      if (code === 0 && existsSync(resultFile)) resolve();
-      else reject(new Error(`bench: ${name} (${part}) exited with ${code}\n${stderr}`));
+      if (code === 0 && (resultFile === undefined || existsSync(resultFile))) resolve();
+      else reject(new Error(`bench: ${what} exited with ${code}\n${stderr}`));
     });
   });
 }
 
 const work = mkdtempSync(join(tmpdir(), 'idpool-bench-'));
 const results = {} as ContenderResults;
+let floors: Floors | undefined;
 try {
   for (const name of fleetOnly ? [] : contenderNames) {
     const started = performance.now();
@@ -68,6 +72,12 @@ try {
     }
     results[name] = { ...parts.reduce((merged, part) => ({ ...merged, ...part }), {}), bundle: await measureBundleSize(name) };
     console.error(`bench: ${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  if (!fleetOnly) {
+    // The floors: XState and RxJS alone, in the bundle and in memory, so the table shows what of idpool's figure is its own.
+    const memoryFile = join(work, 'floor-memory.json');
+    await runNode(['--expose-gc', '--import', 'tsx', join(repoRoot, 'bench/floor-memory.ts'), String(settings.memoryEngines), memoryFile], 'floor memory');
+    floors = { bundle: await measureBundleSize('xstate-rxjs-floor'), memory: JSON.parse(readFileSync(memoryFile, 'utf8')) as Floors['memory'] };
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
@@ -82,6 +92,7 @@ const fleetMissing = fleetFigureKeys.filter((key) => !Number.isFinite(fleet[key]
 const missing = [
   ...(fleetOnly ? [] : contenderNames.flatMap((name) => figures.filter((f) => readFigure(results[name], f.path) === undefined).map((f) => `${name}.${f.key}`))),
   ...fleetMissing,
+  ...(fleetOnly || floors ? [] : ['floors']),
 ];
 const report = fleetOnly
   ? { ...(existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : { mode }), fleet }
@@ -94,12 +105,17 @@ const report = fleetOnly
       figures: figures.map(({ key, label, path, better }) => ({ key, label, path, better })),
       results,
       ratios: ratios(results),
+      floors,
       fleet,
       missing,
     };
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 if (!fleetOnly) console.log(markdownTable(results, contenderNames));
+if (floors) {
+  const idpool = results.idpool as { bundle: { gzipBytes: number }; memory: { perEngineBytes: number } };
+  console.log(`\n${floorsMarkdownTable(floors, { bundleGzipBytes: idpool.bundle.gzipBytes, perEngineBytes: idpool.memory.perEngineBytes })}`);
+}
 console.log(`\n${fleetMarkdownTable(fleet)}`);
 console.log(`\nwritten: ${out}`);
 if (missing.length > 0) {

@@ -30,6 +30,7 @@ describe('npm run bench:quick', () => {
       results: Record<string, Record<string, unknown>>;
       ratios: Record<string, Record<string, number | null>>;
       fleet: Record<string, unknown>;
+      floors: { bundle: { gzipBytes: number }; memory: { perActorBytes: number } };
     };
     expect(report.mode).toBe('quick');
     expect(report.missing).toEqual([]);
@@ -61,5 +62,10 @@ describe('npm run bench:quick', () => {
     expect(fleet['cognitoRefreshes']).toBeGreaterThanOrEqual(fleet['lifetimes'] as number);
     expect(fleet['redisCommandsPerCachedCall']).toBe(0);
     expect(stdout).toContain('| figure (2 processes × 5 engines, one Redis) | idpool | goal |');
+
+    // The floors under idpool's figures (XState and RxJS alone) are measured in the same run.
+    expect(report.floors.bundle.gzipBytes).toBeGreaterThan(0);
+    expect(report.floors.memory.perActorBytes).toBeGreaterThan(0);
+    expect(stdout).toContain('| figure | floor | idpool | idpool above the floor | goal |');
   });
 });

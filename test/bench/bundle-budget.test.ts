@@ -6,7 +6,7 @@ import { measureBundleSize } from '../../bench/lib/bundle-size';
 // minified, gzip level 9), built from dist/ (npm test builds it first).
 
 /** The budget, gzip bytes. Lower it when the bundle shrinks; raising it needs a reason in docs/benchmarks.md. */
-const BUDGET_GZIP_BYTES = 45_000;
+const BUDGET_GZIP_BYTES = 46_000;
 
 describe('browser bundle size', () => {
   it(`the federate + fetch app stays within ${BUDGET_GZIP_BYTES} bytes gzipped`, async ({ annotate }) => {
