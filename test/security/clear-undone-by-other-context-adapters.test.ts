@@ -1,6 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
@@ -13,6 +11,7 @@ import { untilHeld } from '../support/call-gate';
 import { startEngineStack, untilIdle, type EngineStack } from '../support/engine-stack';
 import { flushIo } from '../support/test-clock';
 import { SlowStorage } from '../sessions/slow-storage';
+import { startBenchRedisServer as startRedisServer, type BenchRedisServer as RedisServer } from '../../bench/lib/redis-server';
 
 // Issue 11, finding 8, over the adapters that share a session between contexts: A clears while
 // B, on the same file or Redis, is still restoring; B's read answers only after the clear.
@@ -91,33 +90,14 @@ describe('file storage (two instances on one file)', () => {
 });
 
 describe('Redis storage (two clients)', () => {
-  let server: ChildProcess | undefined;
+  let server: RedisServer | undefined;
   let port = 0;
   beforeAll(async () => {
-    if (spawnSync('redis-server', ['--version']).error) {
-      throw new Error('redis-server is not installed: these tests need it (apt-get install -y redis-server; .ci/run installs it)');
-    }
-    port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = probe.address() as { port: number };
-        probe.close(() => resolve(free));
-      });
-    });
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await until(async () => {
-      const client = createClient({ socket: { host: '127.0.0.1', port, reconnectStrategy: false } });
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        await client.close();
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'redis-server');
+    server = await startRedisServer();
+    port = server.port;
   });
-  afterAll(() => {
-    server?.kill();
+  afterAll(async () => {
+    await server?.stop();
   });
 
   it('A clears while B restores: the clear sticks in both', async () => {

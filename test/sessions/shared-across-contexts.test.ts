@@ -1,12 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalIdentityPool, startLocalOidcIssuer, type LocalIdentityPool, type LocalOidcIssuer } from '../../src/local/index';
 import { bundleEngine, startEnginePeer, type EnginePeer, type PeerConfig } from './engine-peer';
 import { GENEROUS_BOUND_MS } from '../support/generous-bound';
+import { startBenchRedisServer as startRedisServer, type BenchRedisServer as RedisServer } from '../../bench/lib/redis-server';
 
 let issuer: LocalOidcIssuer;
 let pool: LocalIdentityPool;
@@ -71,35 +70,14 @@ describe('two worker threads sharing a file store', () => {
 });
 
 describe('three Node processes sharing Redis', () => {
-  let redis: ChildProcess | undefined;
+  let redis: RedisServer | undefined;
   let url = '';
   beforeAll(async () => {
-    if (spawnSync('redis-server', ['--version']).error) {
-      throw new Error('redis-server is not installed: these tests need it (apt-get install -y redis-server; .ci/run installs it)');
-    }
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = probe.address() as { port: number };
-        probe.close(() => resolve(free));
-      });
-    });
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    url = `redis://127.0.0.1:${port}`;
-    const { createClient } = await import('redis');
-    for (let attempt = 0; ; attempt++) {
-      const client = createClient({ url });
-      try {
-        await client.connect();
-        await client.quit();
-        break;
-      } catch (error) {
-        if (attempt > 50) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
+    redis = await startRedisServer();
+    url = redis.url;
   });
-  afterAll(() => {
-    redis?.kill();
+  afterAll(async () => {
+    await redis?.stop();
   });
 
   it('follow each other without requests of their own, and refresh once between them', async () => {
