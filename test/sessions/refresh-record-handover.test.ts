@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStorage, type Auth, type KeyValueStorage } from '../../src/index';
+import { sessionKey } from '../../src/session/session-store';
 import { startEngineStack, untilIdle, untilState, type EngineStack } from '../support/engine-stack';
 import { until, withinGenerousBound } from '../support/generous-bound';
 import { SlowStorage } from './slow-storage';
@@ -142,5 +143,50 @@ describe('a refresh whose record cannot be written', () => {
     const restarted = stack.engine({ storage: shared, persistCredentials: true });
     await untilIdle(restarted);
     expect((await restarted.fetchAuthSession()).identityId).toBeUndefined();
+  });
+});
+
+describe('a refresh whose record cannot be written, while another context signs in', () => {
+  it("leaves the newer record another context wrote meanwhile: the other user is not signed out everywhere", async () => {
+    stack = await startEngineStack({ credentialsTtlSeconds: 600 });
+    const shared = createMemoryStorage();
+    // A's next write of the session record waits until released, then fails.
+    let failing: Promise<void> | undefined;
+    let letFail = () => {};
+    let waiting = 0;
+    const storageOfA: Required<KeyValueStorage> = {
+      getItem: (key) => shared.getItem(key),
+      async setItem(key, value) {
+        if (failing && isSessionKey(key)) {
+          waiting += 1;
+          await failing;
+          throw new Error('injected setItem failure');
+        }
+        return shared.setItem(key, value);
+      },
+      removeItem: (key) => shared.removeItem(key),
+      subscribe: (listener) => shared.subscribe(listener),
+      tryAcquireLease: (key, ttlMs) => shared.tryAcquireLease(key, ttlMs),
+      close: () => Promise.resolve(),
+    };
+    const tabA = stack.engine({ storage: storageOfA, persistCredentials: true });
+    const tabB = stack.engine({ storage: shared, persistCredentials: true });
+    await federateBoth(tabA, tabB);
+
+    failing = new Promise<void>((resolve) => (letFail = resolve));
+    await tabA.fetchAuthSession({ forceRefresh: true });
+    await until(() => waiting === 1, "A's refreshed record to be on its way to storage");
+    // Later, B signs in as bob: its record is newer than A's pending write.
+    await stack.clock.advance(1_000);
+    const bob = await tabB.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'bob' }), provider: stack.issuer.loginsKey });
+    const bobsRecord = await shared.getItem(sessionKey('default', stack.pool.identityPoolId));
+    letFail();
+    await until(() => stack!.events.some((event) => event.type === 'sessionStorage_failure'), "A's failed write to be reported");
+    await untilIdle(tabA);
+
+    expect(await shared.getItem(sessionKey('default', stack.pool.identityPoolId))).toBe(bobsRecord);
+    const restarted = stack.engine({ storage: shared, persistCredentials: true });
+    await untilIdle(restarted);
+    expect((await restarted.fetchAuthSession()).identityId).toBe(bob.identityId);
   });
 });
