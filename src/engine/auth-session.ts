@@ -3,6 +3,7 @@ import type { JwtPayload } from '../model/jwt';
 import type { HeldCredentials } from '../model/credentials';
 import { toLocalTime } from '../model/server-time';
 import type { SessionView } from '../model/session';
+import { ownValue } from './own-value';
 
 /** Temporary AWS credentials, in the AWS SDK v3 `AwsCredentialIdentity` shape. */
 export interface AwsCredentials {
@@ -51,18 +52,14 @@ function toJWT(token: string): JWT {
   return { payload, toString: () => token };
 }
 
-/** `view[name]` when it is the view's own field: a polluted Object.prototype adds nothing to a session. */
-function own<K extends keyof SessionView>(view: SessionView, name: K): SessionView[K] | undefined {
-  return Object.hasOwn(view, name) ? view[name] : undefined;
-}
-
 /** Reveals a machine session view for the caller who asked for it, and only for them: new objects on every call. */
 export function toAuthSession(view: SessionView): AuthSession {
+  // Own fields only: a polluted Object.prototype adds nothing to a session.
   const session: AuthSession = {};
-  const identityId = own(view, 'identityId');
-  const credentials = own(view, 'credentials');
-  const federatedProvider = own(view, 'federatedProvider');
-  const userPoolTokens = own(view, 'userPoolTokens');
+  const identityId = ownValue(view, 'identityId');
+  const credentials = ownValue(view, 'credentials');
+  const federatedProvider = ownValue(view, 'federatedProvider');
+  const userPoolTokens = ownValue(view, 'userPoolTokens');
   if (identityId !== undefined) session.identityId = identityId;
   if (credentials) session.credentials = toAwsCredentials(credentials, view.clockOffsetMs);
   if (federatedProvider !== undefined) session.federatedProvider = federatedProvider;

@@ -23,6 +23,7 @@ import { providedMachine, registerEngineServices } from './provided-machine';
 import { RequestRegistry } from './request-registry';
 import { ServedSession } from './served-session';
 import { notClearedError, notSavedError, storageFailureEvent } from './storage-outcome-errors';
+import { ownValue } from './own-value';
 
 /** What `federateToIdentityPool` takes. */
 export interface FederateToIdentityPoolInput {
@@ -303,9 +304,4 @@ export class EngineCore {
     }
     return sent;
   }
-}
-
-/** `object[name]` when it is the object's own property, else `undefined`: never the prototype's. */
-function ownValue<T extends object, K extends keyof T>(object: T, name: K): T[K] | undefined {
-  return Object.hasOwn(object, name) ? object[name] : undefined;
 }

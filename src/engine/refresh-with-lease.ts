@@ -18,10 +18,11 @@ export interface LeaseContext {
 }
 
 /**
- * How a refresh in flight ended: its credentials, its error, cut short (its engine stopped or
- * left the refresh), or the session found cleared meanwhile.
+ * How a refresh in flight ended: its credentials (with a check, made once and only if an engine
+ * joined, of whether the session was cleared meanwhile), its error, or cut short (its engine
+ * stopped or left the refresh).
  */
-type FlightOutcome = { output: CredentialsOutput } | { error: unknown } | { cancelled: true } | { cleared: true };
+type FlightOutcome = { output: CredentialsOutput; clearedMeanwhile: () => Promise<boolean> } | { error: unknown } | { cancelled: true };
 
 /**
  * Refreshes in flight in this process, by storage, lease key and session: engines that follow
@@ -49,13 +50,14 @@ export async function refreshWithLease(context: LeaseContext, refresh: () => Pro
     if (outcome === undefined) throw new AbortError('The refresh was cancelled.', { recoverySuggestion: 'Nothing to do.' });
     // The session's refresh failed: this engine's would have failed alike, and is retried alike.
     if ('error' in outcome) throw outcome.error;
-    if ('cleared' in outcome) {
-      // Another context cleared it while the flight was out: dropped here as on a clear notice.
-      context.store.clearedElsewhere(context.sessionId);
-      throw new AbortError('The session was cleared in another context.', { recoverySuggestion: 'Federate again.' });
-    }
     if ('output' in outcome) {
       if (!replaces(outcome.output.credentials, context.replacing)) break; // nothing newer: its own way
+      if (await outcome.clearedMeanwhile()) {
+        // Another context cleared it while the flight was out: dropped here as on a clear notice.
+        context.store.clearedElsewhere(context.sessionId);
+        throw new AbortError('The session was cleared in another context.', { recoverySuggestion: 'Federate again.' });
+      }
+      if (signal.aborted) throw new AbortError('The refresh was cancelled.', { recoverySuggestion: 'Nothing to do.' });
       // The engine that led the flight writes the record; this one does not write it again.
       context.store.adoptShared(outcome.output.credentials);
       return outcome.output;
@@ -63,15 +65,14 @@ export async function refreshWithLease(context: LeaseContext, refresh: () => Pro
     // Cancelled (the engine that led it stopped): join the next flight, or lead it.
   }
   const own = leaseOrWait(context, leaseKey, refresh);
+  const { store } = context;
   const sessionId = context.sessionId;
+  // Joiners write nothing, so they do not read the cleared ids as a write does (a lost clear
+  // notice): the flight reads them once for all of them, and not at all when none joined.
+  let cleared: Promise<boolean> | undefined;
+  const clearedMeanwhile = () => (cleared ??= store.readCleared().then(() => store.isCleared(sessionId)));
   const settled = own.then(
-    async (output): Promise<FlightOutcome> => {
-      if (signal.aborted) return { cancelled: true };
-      // Joiners write nothing, so they do not read the cleared ids as a write does (a lost clear
-      // notice): the flight reads them once for all of them.
-      await context.store.readCleared();
-      return context.store.isCleared(sessionId) ? { cleared: true } : { output };
-    },
+    (output): FlightOutcome => (signal.aborted ? { cancelled: true } : { output, clearedMeanwhile }),
     (error: unknown): FlightOutcome => (signal.aborted ? { cancelled: true } : { error }),
   );
   flights.set(flightKey, settled);

@@ -2,7 +2,8 @@ import type { SnapshotFrom } from 'xstate';
 import type { AuthMachine } from '../../machines/auth.machine';
 import { heldSession, stillServable } from '../../machines/cached-session';
 import type { SessionView } from '../model/session';
-import { toAuthSession, type AuthSession, type AwsCredentials } from './auth-session';
+import { toAuthSession, toAwsCredentials, type AuthSession, type AwsCredentials } from './auth-session';
+import { ownValue } from './own-value';
 
 /**
  * The answer to cached `fetchAuthSession()` calls. What a snapshot holds is worked out once per
@@ -45,10 +46,15 @@ export class ServedSession {
   }
 }
 
+/** Reads the view's own fields (as `toAuthSession` does) and reveals its credentials once. */
 function reveal(held: SessionView): Revealed {
-  const session = toAuthSession(held);
-  const own = <K extends keyof AuthSession>(name: K): AuthSession[K] | undefined => (Object.hasOwn(session, name) ? session[name] : undefined);
-  return { identityId: own('identityId'), federatedProvider: own('federatedProvider'), credentials: own('credentials'), hasTokens: own('tokens') !== undefined };
+  const credentials = ownValue(held, 'credentials');
+  return {
+    identityId: ownValue(held, 'identityId'),
+    federatedProvider: ownValue(held, 'federatedProvider'),
+    credentials: credentials && toAwsCredentials(credentials, held.clockOffsetMs),
+    hasTokens: ownValue(held, 'userPoolTokens') !== undefined,
+  };
 }
 
 /** A session of new objects: the same strings and time. */

@@ -151,11 +151,17 @@ export class SessionStore {
    * in every context that reads it and short enough to be recorded as cleared.
    */
   decode(text: string): { record: SessionRecord; session: StoredSession } {
+    const decoded = this.#parse(text);
+    this.#lastReadContent = this.#content(decoded.session);
+    return decoded;
+  }
+
+  /** `decode` without noting what was read. */
+  #parse(text: string): { record: SessionRecord; session: StoredSession } {
     const decoded = decodeSessionRecord(text, this.#settings.now());
     if (decoded.session.sessionId === undefined && decoded.session.identityId !== undefined) {
       decoded.session.sessionId = legacySessionId(decoded.record.writer, decoded.record.updatedAt);
     }
-    this.#lastReadContent = this.#content(decoded.session);
     return decoded;
   }
 
@@ -305,8 +311,8 @@ export class SessionStore {
     try {
       const text = await this.#call('getItem', () => this.#settings.storage.getItem(this.key));
       if (text === null) return false;
-      const { record, session } = decodeSessionRecord(text, this.#settings.now());
-      const storedId = session.sessionId ?? (session.identityId !== undefined ? legacySessionId(record.writer, record.updatedAt) : undefined);
+      const { record, session } = this.#parse(text);
+      const storedId = session.sessionId;
       if (storedId !== undefined && this.isCleared(storedId)) return false;
       const stays = (sessionId !== undefined && storedId === sessionId) || (record.writer !== this.#settings.writer && record.updatedAt > stamp);
       if (stays) this.#lastKnownText = text;
