@@ -42,8 +42,12 @@ interface Context {
  * - a clear that resolved in one context is never undone: no context holds or serves that
  *   session again, and storage does not hold it (checked once notices are delivered and every
  *   write has settled: that is what "after the clear" means for the other contexts);
- * - after a write that failed (its clean-up not failing too), storage never holds a record
- *   written before it: no restore can bring back an older session.
+ * - after a session write that failed (its clean-up not failing too), storage never holds a
+ *   record that landed before the failure and is older than the failed write: no restore can
+ *   bring back an older session. Older is the engines' own order (the record's Lamport stamp,
+ *   `updatedAt`), not landing order: a record another context stamped after the failed write
+ *   (two contexts signing in at once) is the newer session, and the same session's record
+ *   (a refresh that failed to save) is no older session.
  *
  * Throws naming the first invariant broken.
  */
@@ -56,8 +60,11 @@ export class SharedRunner {
   /** Writes that landed under the session key, numbered; and the number of the stored one. */
   #writes = 0;
   #storedWrite = 0;
-  /** The newest failed session write whose clean-up could run (nothing else set to fail after it). */
-  #cleanFailureAt = -1;
+  /**
+   * The newest failed session write whose clean-up could run (nothing else set to fail after it):
+   * how many writes had landed when it failed, its stamp and its session.
+   */
+  #cleanFailure: { at: number; updatedAt: number; sessionId: string } | undefined;
   #step = 'start';
   #tokens = 0;
 
@@ -87,7 +94,7 @@ export class SharedRunner {
       await this.settle();
       for (const [index, command] of this.run.commands.entries()) {
         this.#step = `step ${index + 1} ${JSON.stringify(command)}`;
-        const done = await bounded(this.perform(command).then(() => true), 'the step', (message) => this.#fail(`${message} (${this.#states()})`));
+        const done = await bounded((command.kind === 'advance' ? this.perform(command) : this.#whileTimePasses(this.perform(command))).then(() => true), 'the step', (message) => this.#fail(`${message} (${this.#states()})`));
         if (!done) break;
         if (this.contexts.some((context) => context.view.holding)) continue;
         await this.settle();
@@ -114,8 +121,9 @@ export class SharedRunner {
   #failed(view: LatentStorage, key: string, value: string | null): void {
     // A failed write of a session (not of a clean-up's empty record) whose clean-up will not be
     // failed too: storage must not keep what was there before.
-    const session = value === null ? undefined : (JSON.parse(value) as { sessionId?: string }).sessionId;
-    if (key === this.key && session !== undefined && view.failuresLeft === 0) this.#cleanFailureAt = this.#writes;
+    const record = value === null ? undefined : (JSON.parse(value) as StoredRecord);
+    if (key !== this.key || record?.sessionId === undefined || view.failuresLeft !== 0) return;
+    this.#cleanFailure = { at: this.#writes, updatedAt: record.updatedAt, sessionId: record.sessionId };
   }
 
   #start(context: Context): Auth {
@@ -204,6 +212,38 @@ export class SharedRunner {
     if (this.cleared.has(sessionId ?? '')) this.#fail(`a context served the cleared session ${sessionId}`);
   }
 
+  /**
+   * `work`, while the test clock moves through short timers (a lease poll, a back-off) whenever an
+   * engine is busy, as real time would: a refresh waiting on another context's lease with its
+   * notices held back sees the holder's record on its next poll. (An `advance` moves the clock itself.)
+   */
+  async #whileTimePasses(work: Promise<void>): Promise<void> {
+    let finished = false;
+    let wake = () => {};
+    const driving = (async () => {
+      while (!finished) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, BUSY_POLL_MS);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        const next = this.stack.clock.pending()[0];
+        if (!finished && next !== undefined && next <= LEASE_POLL_STEP_MS && this.contexts.some((context) => engineBusy(context.engine))) {
+          await this.stack.clock.advance(next);
+        }
+      }
+    })();
+    try {
+      await work;
+    } finally {
+      finished = true;
+      wake();
+      await driving;
+    }
+  }
+
   /** Until every engine waits on nothing and no storage call or notice is on its way. */
   async settle(): Promise<void> {
     const deadline = Date.now() + SETTLE_TIMEOUT_MS;
@@ -237,10 +277,20 @@ export class SharedRunner {
     }
     const text = await this.shared.getItem(this.key);
     if (text !== null) {
-      const stored = JSON.parse(text) as { sessionId?: string };
+      const stored = JSON.parse(text) as StoredRecord;
       if (stored.sessionId !== undefined && this.cleared.has(stored.sessionId)) this.#fail(`storage holds the cleared session ${stored.sessionId}`);
-      if (this.#storedWrite <= this.#cleanFailureAt && stored.sessionId !== undefined) {
-        this.#fail(`storage holds a session written before a failed write (write ${this.#storedWrite}, failure after write ${this.#cleanFailureAt})`);
+      const failure = this.#cleanFailure;
+      if (
+        failure !== undefined &&
+        this.#storedWrite <= failure.at &&
+        stored.sessionId !== undefined &&
+        stored.sessionId !== failure.sessionId &&
+        stored.updatedAt <= failure.updatedAt
+      ) {
+        this.#fail(
+          `storage holds an older session written before a failed write (write ${this.#storedWrite} stamped ${stored.updatedAt}, ` +
+            `failure after write ${failure.at} stamped ${failure.updatedAt})`,
+        );
       }
     }
     for (const context of this.contexts) await this.#fetch(context);
@@ -251,8 +301,14 @@ export class SharedRunner {
       (session) => this.#served(context, session.credentials !== undefined && session.federatedProvider !== undefined),
       (error: unknown) => this.#expectTyped('fetch', error),
     );
-    await bounded(call, 'fetch', (message) => this.#fail(message));
+    await bounded(call, 'fetch', (message) => this.#fail(`${message} (${this.#states()}) pending=${JSON.stringify(this.stack.clock.pending())}`));
   }
+}
+
+/** What the invariants read of a stored session record. */
+interface StoredRecord {
+  sessionId?: string;
+  updatedAt: number;
 }
 
 function engineBusy(engine: Auth): boolean {

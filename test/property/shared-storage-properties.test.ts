@@ -40,6 +40,38 @@ const regressions: Array<{ name: string; run: SharedRun }> = [
       ],
     },
   },
+  {
+    name: 'two contexts sign in at once as different users while one fails to write',
+    run: {
+      contexts: 3,
+      persist: true,
+      latency: [[0], [4], [1]],
+      commands: [
+        { kind: 'together', first: { kind: 'federate', ctx: 2, user: 'bob' }, second: { kind: 'clear', ctx: 1 } },
+        { kind: 'together', first: { kind: 'clear', ctx: 2 }, second: { kind: 'restart', ctx: 2 } },
+        { kind: 'deliverNotices', ctx: 1, reversed: false },
+        { kind: 'together', first: { kind: 'clear', ctx: 0 }, second: { kind: 'federate', ctx: 2, user: 'alice' } },
+        { kind: 'failWrites', ctx: 1, count: 1 },
+        { kind: 'together', first: { kind: 'federate', ctx: 1, user: 'bob' }, second: { kind: 'federate', ctx: 0, user: 'alice' } },
+      ],
+    },
+  },
+  {
+    name: 'a refresh without persisted credentials waited on a lease whose result could never reach it',
+    run: {
+      contexts: 3,
+      persist: false,
+      latency: [[2, 1, 4, 3, 3], [3, 4, 6, 4, 0, 6, 4], [3, 4, 4, 0, 5, 0]],
+      commands: [
+        { kind: 'together', first: { kind: 'federate', ctx: 0, user: 'bob' }, second: { kind: 'fetch', ctx: 0 } },
+        { kind: 'holdNotices', ctx: 2 },
+        { kind: 'holdNotices', ctx: 0 },
+        { kind: 'together', first: { kind: 'restart', ctx: 0 }, second: { kind: 'restart', ctx: 1 } },
+        { kind: 'holdNotices', ctx: 1 },
+        { kind: 'fetch', ctx: 1 },
+      ],
+    },
+  },
 ];
 
 describe('contexts sharing a storage', () => {
