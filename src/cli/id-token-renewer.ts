@@ -5,10 +5,12 @@ import { discoverIssuer, PROVIDER_TIMEOUT_S, toProviderError } from './oidc-clie
 
 /** A stored id token with at least this long left is used as it is. */
 export const MIN_TOKEN_LIFE_MS = 20_000;
-const LEASE_KEY = 'idpool.cli.login.renewal';
+/** The lease in the session file that lets one process renew at a time. */
+export const RENEWAL_LEASE_KEY = 'idpool.cli.login.renewal';
 // Discovery and the refresh each take at most PROVIDER_TIMEOUT_S; the lease outlasts both.
 const LEASE_TTL_MS = (2 * PROVIDER_TIMEOUT_S + 5) * 1000;
 const POLL_MS = 200;
+const NO_REFRESH_TOKEN = 'the id token expired and the provider gave no refresh token to renew it';
 
 /** Renewal is impossible: the user must sign in again (`message` says why, without any token). */
 export class LoginRequiredError extends Error {
@@ -47,20 +49,8 @@ export class IdTokenRenewer {
     try {
       const record = await this.#current();
       if (usable(record, this.#now())) return asRefreshed(record);
-      if (record.refreshToken === undefined) {
-        throw new LoginRequiredError('the id token expired and the provider gave no refresh token to renew it');
-      }
-      const lease = await this.#storage.tryAcquireLease(LEASE_KEY, LEASE_TTL_MS);
-      if (lease === null) return await this.#waitForPeer(record.idToken);
-      try {
-        // Renewed by a peer between our read and the lease? What the provider just issued is used as
-        // it is, however short its life: renewing it again would only return the same.
-        const latest = await this.#current();
-        if (renewedSince(latest, record.idToken, this.#now())) return asRefreshed(latest);
-        return asRefreshed(await this.#refresh(latest));
-      } finally {
-        await lease.release().catch(() => undefined);
-      }
+      if (record.refreshToken === undefined) throw new LoginRequiredError(NO_REFRESH_TOKEN);
+      return await this.#renew(record.idToken);
     } catch (error) {
       if (error instanceof LoginRequiredError) this.failure = error;
       throw error;
@@ -73,18 +63,37 @@ export class IdTokenRenewer {
     return record;
   }
 
-  async #waitForPeer(seen: string): Promise<RefreshedToken> {
-    const deadline = this.#now() + LEASE_TTL_MS;
-    while (this.#now() < deadline) {
+  /**
+   * A token renewed since `seen` was read: a peer's, or one this process asks for once it holds the
+   * lease. A peer may finish without a renewal this process can use (it wrote its token before
+   * `seen` was read, and that token is short-lived): the lease is then free, and taken.
+   */
+  async #renew(seen: string): Promise<RefreshedToken> {
+    // A peer that dies holding the lease frees it after its TTL: wait a little longer than that.
+    const deadline = this.#now() + LEASE_TTL_MS + 5 * POLL_MS;
+    for (;;) {
+      const lease = await this.#storage.tryAcquireLease(RENEWAL_LEASE_KEY, LEASE_TTL_MS);
+      if (lease !== null) {
+        try {
+          // Renewed by a peer between our read and the lease? What the provider just issued is used as
+          // it is, however short its life: renewing it again would only return the same.
+          const latest = await this.#current();
+          if (renewedSince(latest, seen, this.#now())) return asRefreshed(latest);
+          return asRefreshed(await this.#refresh(latest));
+        } finally {
+          await lease.release().catch(() => undefined);
+        }
+      }
+      if (this.#now() >= deadline) throw new Error('another idpool process is renewing this session and has not finished; try again');
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       const record = await this.#current();
       if (renewedSince(record, seen, this.#now())) return asRefreshed(record);
     }
-    throw new Error('another idpool process is renewing this session and has not finished; try again');
   }
 
   async #refresh(record: LoginRecord): Promise<LoginRecord> {
-    const refreshToken = record.refreshToken as string;
+    const refreshToken = record.refreshToken;
+    if (refreshToken === undefined) throw new LoginRequiredError(NO_REFRESH_TOKEN);
     const config = await discoverIssuer(new URL(record.issuer), record.clientId, record.clientSecret);
     let tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers;
     try {

@@ -6,7 +6,11 @@ import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IdTokenRenewer, RENEWAL_LEASE_KEY } from '../../src/cli/id-token-renewer';
+import { defaultSessionDirectory, sessionFile } from '../../src/cli/session-files';
 import { startLocalIdentityPool, type LocalIdentityPool } from '../../src/local/index';
+import { createFileStorage } from '../../src/storage/file-storage';
+import { until, withinGenerousBound } from '../support/generous-bound';
 import { expectNoSecrets } from '../support/secret-scan';
 import { HANG_BOUND_MS, loginOverHttp, readSession, runIdpool, startIdpool, startLoginStack, type LoginStack } from './login-harness';
 
@@ -94,6 +98,36 @@ describe('idpool credentials --session: renewal', () => {
     const after = await runIdpool(credentialsArgs('busy'), stack.env);
     expect(after.code, after.stderr).toBe(0);
     expect(await honoured(stack.pool, after.stdout)).toBe(true);
+  });
+
+  it('a process that waited on a peer whose renewal it cannot use renews itself once the lease is free', async () => {
+    // The race behind a CI flake: a process read the token a peer had just renewed (15 s left, under
+    // the 20 s minimum) while that peer still held the lease. The peer then released it with nothing
+    // newer to show; the waiter used to wait out the lease's whole TTL and fail.
+    await signedIn('handover', 'grace');
+    const storage = createFileStorage(sessionFile(defaultSessionDirectory(stack.env), 'handover'), { watch: false });
+    try {
+      const before = await readSession(stack, 'handover');
+      const peer = await storage.tryAcquireLease(RENEWAL_LEASE_KEY, 60_000);
+      expect(peer).not.toBeNull();
+      let refused = 0;
+      const renewer = new IdTokenRenewer({
+        ...storage,
+        tryAcquireLease: async (key, ttlMs) => {
+          const lease = await storage.tryAcquireLease(key, ttlMs);
+          if (lease === null) refused += 1;
+          return lease;
+        },
+      });
+      const renewal = renewer.usableToken();
+      await until(() => refused > 0, 'the renewer to find the lease taken');
+      await peer?.release();
+      const renewed = await withinGenerousBound(renewal, 'the renewal after the peer let go');
+      expect(renewed.token).not.toBe(before?.idToken);
+      expect((await readSession(stack, 'handover'))?.idToken).toBe(renewed.token);
+    } finally {
+      await storage.close();
+    }
   });
 
   it('logout revokes the refresh token at the issuer and deletes the session', async () => {
