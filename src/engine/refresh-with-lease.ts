@@ -3,8 +3,11 @@ import type { CredentialsOutput } from '../model/service-calls';
 import { AbortError } from '../errors/error-classes';
 import type { AuthSettings } from './options';
 import { refreshLeaseKey, type SessionStore } from '../session/session-store';
+import type { StorageLease } from '../storage/key-value-storage';
 
 const POLL_INTERVAL_MS = 200;
+/** A waiter asks for the lease again every this many polls (once a second). */
+const LEASE_RETRY_POLLS = 5;
 const LEASE_MARGIN_MS = 5_000;
 
 export interface LeaseContext {
@@ -34,8 +37,10 @@ const flightsByStorage = new WeakMap<object, Map<string, Promise<FlightOutcome>>
 /**
  * Refreshes credentials so that of several contexts sharing a storage only one calls
  * Cognito: the holder of the storage lease does; the others wait for its result to appear
- * in storage (or for the lease to run out, then refresh themselves). Within one process,
- * engines refreshing the same session at once share one such attempt and its outcome.
+ * in storage, and take the lease once it is free (the holder failed) or refresh themselves
+ * once it has run out. Credentials not persisted cannot be shared that way: each context
+ * refreshes its own. Within one process, engines refreshing the same session at once share
+ * one such attempt and its outcome.
  */
 export async function refreshWithLease(context: LeaseContext, refresh: () => Promise<CredentialsOutput>): Promise<CredentialsOutput> {
   const { settings, signal } = context;
@@ -84,31 +89,61 @@ export async function refreshWithLease(context: LeaseContext, refresh: () => Pro
 
 async function leaseOrWait(context: LeaseContext, leaseKey: string, refresh: () => Promise<CredentialsOutput>): Promise<CredentialsOutput> {
   const { settings, signal } = context;
+  // Without credentials in the record a holder's result never reaches the others: each asks for its own.
+  if (!settings.persistCredentials) return refresh();
   const storage = settings.storage;
   // The lease must outlast the step it guards, or a peer takes over and asks again: one Cognito
   // call, or a credentials provider's callback (bounded by callbackTimeoutMs).
   const stepTimeoutMs = settings.credentialsProvider ? Math.max(settings.requestTimeoutMs, settings.callbackTimeoutMs) : settings.requestTimeoutMs;
   const ttl = stepTimeoutMs + LEASE_MARGIN_MS;
-  const lease = await storage.tryAcquireLease!(leaseKey, ttl);
-  if (lease) {
-    let refreshed: CredentialsOutput | undefined;
-    try {
-      // The previous holder may have refreshed just before releasing: its result will do.
-      const shared = await readSharedCredentials(context);
-      if (shared) return shared;
-      refreshed = await refresh();
-      return refreshed;
-    } finally {
-      // Peers wait for this refresh's record: the lease goes once it is written, not before.
-      if (refreshed && !signal.aborted) context.store.releaseAfterNextOperation(lease);
-      else await lease.release().catch(() => undefined);
-    }
+  const deadline = settings.clock.now() + ttl;
+  let lease = await storage.tryAcquireLease!(leaseKey, ttl);
+  let polls = 0;
+  while (!lease) {
+    // Stopped while waiting (the machine left the state): nothing to ask Cognito for.
+    if (signal.aborted) throw new AbortError('The refresh was cancelled.', { recoverySuggestion: 'Nothing to do.' });
+    // A holder that never lets go (a lease attempt that timed out here, yet landed) is waited out once.
+    if (settings.clock.now() >= deadline) return refresh();
+    await pollDelay(settings, signal);
+    // The holder's record is the usual end of a wait; a holder that ends without one (it
+    // failed) has let the lease go, and this context takes it (asked now and then: a fleet
+    // of waiters each asking on every poll would double the storage's work of a renewal).
+    const shared = await readSharedCredentials(context);
+    if (shared) return shared;
+    if (++polls % LEASE_RETRY_POLLS === 0) lease = await storage.tryAcquireLease!(leaseKey, ttl);
   }
-  const shared = await waitForSharedCredentials(context, ttl);
-  if (shared) return shared;
-  // Stopped while waiting (the machine left the state): nothing to ask Cognito for.
-  if (signal.aborted) throw new AbortError('The refresh was cancelled.', { recoverySuggestion: 'Nothing to do.' });
-  return refresh();
+  return refreshHolding(context, lease, refresh);
+}
+
+async function refreshHolding(context: LeaseContext, lease: StorageLease, refresh: () => Promise<CredentialsOutput>): Promise<CredentialsOutput> {
+  let refreshed: CredentialsOutput | undefined;
+  try {
+    // The previous holder may have refreshed just before releasing: its result will do.
+    const shared = await readSharedCredentials(context);
+    if (shared) return shared;
+    refreshed = await refresh();
+    return refreshed;
+  } finally {
+    // Peers wait for this refresh's record: the lease goes once it is written, not before.
+    if (refreshed && !context.signal.aborted) context.store.releaseAfterNextOperation(lease);
+    else await lease.release().catch(() => undefined);
+  }
+}
+
+/** One poll interval on the engine's clock, cut short by `signal`. */
+function pollDelay(settings: AuthSettings, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    // Declared first: an odd clock may call back before setTimeout returns. The abort
+    // listener goes with each poll, so a long wait does not pile them up on the signal.
+    let id: unknown;
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      settings.clock.clearTimeout(id);
+      resolve();
+    };
+    id = settings.clock.setTimeout(done, POLL_INTERVAL_MS);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** `promise`'s value, or `undefined` as soon as `signal` aborts. */
@@ -122,28 +157,6 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T |
       resolve(value);
     });
   });
-}
-
-async function waitForSharedCredentials(context: LeaseContext, timeoutMs: number): Promise<CredentialsOutput | undefined> {
-  const { settings, store, signal } = context;
-  const deadline = settings.clock.now() + timeoutMs;
-  while (!signal.aborted && settings.clock.now() < deadline) {
-    const shared = await readSharedCredentials(context);
-    if (shared) return shared;
-    await new Promise<void>((resolve) => {
-      // Declared first: an odd clock may call back before setTimeout returns. The abort
-      // listener goes with each poll, so a long wait does not pile them up on the signal.
-      let id: unknown;
-      const done = () => {
-        signal.removeEventListener('abort', done);
-        settings.clock.clearTimeout(id);
-        resolve();
-      };
-      id = settings.clock.setTimeout(done, POLL_INTERVAL_MS);
-      signal.addEventListener('abort', done, { once: true });
-    });
-  }
-  return undefined;
 }
 
 /** Credentials another context stored for the same, uncleared session, newer than those replaced. */

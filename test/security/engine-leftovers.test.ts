@@ -252,7 +252,8 @@ describe('the refresh lease outlasts the step it guards', () => {
       },
       clearCredentialsAndIdentityId: () => undefined,
     };
-    const auth = stack.engine({ storage, credentialsProvider, callbackTimeoutMs: 120_000, requestTimeoutMs: 1_000 });
+    // Persisted credentials: only then do contexts wait on each other's refresh.
+    const auth = stack.engine({ storage, credentialsProvider, callbackTimeoutMs: 120_000, requestTimeoutMs: 1_000, persistCredentials: true });
     const token = await stack.issuer.mintToken({ sub: 'alice' }, { expiresIn: 4 * 3600 });
     await auth.federateToIdentityPool({ token, provider: stack.issuer.loginsKey });
     // The scheduled refresh (5 minutes ahead of the hour) is the one the lease guards.

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryStorage, type Auth, type KeyValueStorage } from '../../src/index';
-import { sessionKey } from '../../src/session/session-store';
+import { createMemoryStorage, type Auth, type AuthSession, type KeyValueStorage } from '../../src/index';
+import { refreshLeaseKey, sessionKey } from '../../src/session/session-store';
 import { startEngineStack, untilIdle, untilState, type EngineStack } from '../support/engine-stack';
 import { until, withinGenerousBound } from '../support/generous-bound';
 import { SlowStorage } from './slow-storage';
@@ -97,9 +97,68 @@ describe('the refresh lease', () => {
       while (b === undefined) await stack!.clock.advance(200);
     })();
     await withinGenerousBound(polled, "B to take A's refreshed credentials");
-    expect(leasesOfB).toEqual([false]);
+    // B asked again while it waited, and never got it: A held it until its record was written.
+    expect(leasesOfB).not.toContain(true);
     expect(stack.pool.stats().requests).toEqual({ GetCredentialsForIdentity: 1 });
     expect(b!.credentials!.accessKeyId).toBe(a.credentials!.accessKeyId);
+  });
+});
+
+describe("a refresh waiting on another context's lease", () => {
+  /** Tab B over `shared`, recording whether each of its lease attempts got the lease. */
+  function tabRecordingLeases(shared: Required<KeyValueStorage>, persistCredentials: boolean) {
+    const leases: boolean[] = [];
+    const storage: Required<KeyValueStorage> = {
+      ...shared,
+      async tryAcquireLease(key, ttlMs) {
+        const lease = await shared.tryAcquireLease(key, ttlMs);
+        leases.push(lease !== null);
+        return lease;
+      },
+    };
+    return { tab: stack!.engine({ storage, persistCredentials }), leases };
+  }
+
+  it('takes the lease once the holder lets go without a record (it failed), not after the lease runs out', async () => {
+    stack = await startEngineStack({ credentialsTtlSeconds: 600 });
+    const shared = createMemoryStorage();
+    const tabA = stack.engine({ storage: shared, persistCredentials: true });
+    const { tab: tabB, leases } = tabRecordingLeases(shared, true);
+    await federateBoth(tabA, tabB);
+    // Another context holds the lease and will end without writing credentials.
+    const holder = await shared.tryAcquireLease(refreshLeaseKey('default', stack.pool.identityPoolId), 60_000);
+    expect(holder).not.toBeNull();
+    let b: AuthSession | undefined;
+    void tabB.fetchAuthSession({ forceRefresh: true }).then((session) => (b = session));
+    await until(() => leases.length === 1, 'B to ask for the lease');
+    await holder!.release();
+    const started = stack.clock.now();
+    await withinGenerousBound(
+      (async () => {
+        while (b === undefined) await stack!.clock.advance(200);
+      })(),
+      'B to refresh once the lease is free',
+    );
+    // A waiter asks for the lease again once a second of engine time: far from the lease's TTL
+    // (requestTimeoutMs + 5 s = 20 s), which is what it used to wait out.
+    expect(stack.clock.now() - started).toBeLessThan(5_000);
+    expect(leases.at(-1)).toBe(true);
+    expect(stack.pool.stats().requests).toEqual({ GetCredentialsForIdentity: 1 });
+  });
+
+  it("without persisted credentials, does not wait at all: the holder's credentials could never reach it", { timeout: 30_000 }, async () => {
+    stack = await startEngineStack({ credentialsTtlSeconds: 600 });
+    const shared = createMemoryStorage();
+    const { tab: tabB, leases } = tabRecordingLeases(shared, false);
+    await tabB.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }, { expiresIn: 86_400 }), provider: stack.issuer.loginsKey });
+    stack.pool.resetStats();
+    const holder = await shared.tryAcquireLease(refreshLeaseKey('default', stack.pool.identityPoolId), 60_000);
+    expect(holder).not.toBeNull();
+    // No clock moves: a wait on the lease would never end.
+    const b = await withinGenerousBound(tabB.fetchAuthSession({ forceRefresh: true }), 'B to refresh by itself');
+    expect(b.credentials).toBeDefined();
+    expect(leases).toEqual([]);
+    expect(stack.pool.stats().requests).toEqual({ GetCredentialsForIdentity: 1 });
   });
 });
 
