@@ -186,6 +186,11 @@ export class SessionStore {
           this.#settings.onSessionCleared(session.sessionId);
           return OK;
         }
+      } else if (await this.#storedSessionLives()) {
+        // A signed-out engine's guest record never replaces a federation another context holds
+        // and this one has not followed (credentials not persisted, a notice late or lost): read
+        // as a clear, it would sign that user out everywhere.
+        return OK;
       }
       try {
         await this.#call('setItem', () => this.#settings.storage.setItem(this.key, text));
@@ -317,6 +322,22 @@ export class SessionStore {
       const stays = (sessionId !== undefined && storedId === sessionId) || (record.writer !== this.#settings.writer && record.updatedAt > stamp);
       if (stays) this.#lastKnownText = text;
       return stays;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Whether storage holds a federation not cleared; noted as what the key holds when it does. A failed read says no. */
+  async #storedSessionLives(): Promise<boolean> {
+    try {
+      const text = await this.#call('getItem', () => this.#settings.storage.getItem(this.key));
+      if (text === null) return false;
+      const storedId = this.#parse(text).session.sessionId;
+      if (storedId === undefined) return false;
+      await this.readCleared();
+      if (this.isCleared(storedId)) return false;
+      this.#lastKnownText = text;
+      return true;
     } catch {
       return false;
     }
