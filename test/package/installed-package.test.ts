@@ -64,7 +64,9 @@ describe('the tarball', () => {
     for (const file of files) expect(packed.files, file).toContain(file.replace(/^\.\//, ''));
     for (const bin of Object.values(packed.manifest.bin ?? {})) expect(packed.files).toContain(bin.replace(/^\.\//, ''));
     expect(packed.files).toContain('README.md');
-    expect(packed.files.filter((file) => /^(src|test|bench|examples|scripts)\//.test(file))).toEqual([]);
+    expect(packed.files.filter((file) => /^(src|test|bench|examples|scripts|machines)\//.test(file))).toEqual([]);
+    // A TypeScript source in the tarball would import files the tarball does not hold.
+    expect(packed.files.filter((file) => /\.(c|m)?ts$/.test(file) && !/\.d\.(c|m)?ts$/.test(file))).toEqual([]);
   });
 
   it('says which Node it is tested on: the lines with require(esm), which its CommonJS build needs (jose is ESM only)', () => {
