@@ -50,7 +50,7 @@ export function followSharedSession({ storage, store, writer, send, current }: F
         return;
       }
       if (!isNewer(record, store.lastWrittenAt, writer)) return;
-      store.noteSharedChange(text, record.updatedAt);
+      store.noteSharedChange(text, record.updatedAt, session.sessionId);
       send({ type: 'SYNC', session });
     } catch {
       // A record this engine cannot read is not followed; restoring will drop it on the next start.

@@ -91,15 +91,15 @@ async function leaseOrWait(context: LeaseContext, leaseKey: string, refresh: () 
   const { settings, signal } = context;
   // Without credentials in the record a holder's result never reaches the others: each asks for its own.
   if (!settings.persistCredentials) return refresh();
-  const storage = settings.storage;
   // The lease must outlast the step it guards, or a peer takes over and asks again: one Cognito
   // call, or a credentials provider's callback (bounded by callbackTimeoutMs).
   const stepTimeoutMs = settings.credentialsProvider ? Math.max(settings.requestTimeoutMs, settings.callbackTimeoutMs) : settings.requestTimeoutMs;
   const ttl = stepTimeoutMs + LEASE_MARGIN_MS;
   const deadline = settings.clock.now() + ttl;
-  let lease = await storage.tryAcquireLease!(leaseKey, ttl);
+  const { store } = context;
+  let lease = await store.tryAcquireLease(leaseKey, ttl);
   let polls = 0;
-  while (!lease) {
+  while (lease === null) {
     // Stopped while waiting (the machine left the state): nothing to ask Cognito for.
     if (signal.aborted) throw new AbortError('The refresh was cancelled.', { recoverySuggestion: 'Nothing to do.' });
     // A holder that never lets go (a lease attempt that timed out here, yet landed) is waited out once.
@@ -110,8 +110,11 @@ async function leaseOrWait(context: LeaseContext, leaseKey: string, refresh: () 
     // of waiters each asking on every poll would double the storage's work of a renewal).
     const shared = await readSharedCredentials(context);
     if (shared) return shared;
-    if (++polls % LEASE_RETRY_POLLS === 0) lease = await storage.tryAcquireLease!(leaseKey, ttl);
+    if (++polls % LEASE_RETRY_POLLS === 0) lease = await store.tryAcquireLease(leaseKey, ttl);
   }
+  // A storage that failed to answer (reported) coordinates nothing: better one more Cognito
+  // call than a refresh that fails or waits on it.
+  if (lease === undefined) return refresh();
   return refreshHolding(context, lease, refresh);
 }
 

@@ -47,7 +47,7 @@ export async function restoreSession(settings: RestoreSettings): Promise<Restore
   try {
     const { record, session } = settings.store.decode(text);
     // What the restore read is what this engine knows: a notice of it later is an echo.
-    settings.store.noteSharedChange(text, record.updatedAt);
+    settings.store.noteSharedChange(text, record.updatedAt, session.sessionId);
     if (session.sessionId !== undefined) {
       await settings.store.readCleared();
       if (settings.store.isCleared(session.sessionId)) {

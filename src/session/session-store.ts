@@ -66,6 +66,8 @@ export class SessionStore {
   /** The content (no writer, no stamp) of the last record this engine read from storage. */
   #lastReadContent: string | undefined;
   #lastSeenAt = 0;
+  /** The federation this engine last wrote, followed or restored: the one a new federation replaces. */
+  #heldSessionId: string | undefined;
   /** A refresh lease held until the record the refresh leads to has been written. */
   #heldLease: StorageLease | undefined;
   /** Settles once the last lease handed over has been released. */
@@ -110,8 +112,9 @@ export class SessionStore {
    * engine's next write is stamped after it (a Lamport clock: a write made after seeing
    * another is newer everywhere, even within one millisecond).
    */
-  noteSharedChange(text: string | null, updatedAt?: number): void {
+  noteSharedChange(text: string | null, updatedAt?: number, sessionId?: string): void {
     this.#lastKnownText = text;
+    if (sessionId !== undefined) this.#heldSessionId = sessionId;
     if (updatedAt !== undefined) this.#lastSeenAt = Math.max(this.#lastSeenAt, updatedAt);
   }
 
@@ -138,6 +141,16 @@ export class SessionStore {
   async readCleared(): Promise<void> {
     const text = await this.#call('getItem', () => this.#settings.storage.getItem(this.clearedKey)).catch(() => null);
     this.noteCleared(decodeClearedSessions(text));
+  }
+
+  /**
+   * The refresh lease `key`: `null` while another context holds it, `undefined` when the storage
+   * could not say (the failure is reported; the caller goes on without the lease).
+   */
+  async tryAcquireLease(key: string, ttlMs: number): Promise<StorageLease | null | undefined> {
+    const storage = this.#settings.storage;
+    if (!storage.tryAcquireLease) return undefined;
+    return this.#call('tryAcquireLease', () => storage.tryAcquireLease!(key, ttlMs)).catch(() => undefined);
   }
 
   /** Reads the session record's text; a failure is reported and rethrown. */
@@ -177,6 +190,8 @@ export class SessionStore {
     }
     const text = this.#encode(session);
     const stamp = this.#lastWrittenAt;
+    const replacing = this.#heldSessionId;
+    if (session.sessionId !== undefined) this.#heldSessionId = session.sessionId;
     this.#lastKnownText = text;
     return this.#enqueue(async () => {
       if (session.sessionId !== undefined) {
@@ -199,8 +214,8 @@ export class SessionStore {
         // Adapters write all or nothing: the record before this one is still there. When it is
         // this same session's (a refresh that failed to save), it stays: it restores the same
         // user, and removing it would read as a clear to every context that follows it. So does
-        // a newer one another context wrote meanwhile.
-        if (await this.#storedRecordStays(session.sessionId, stamp)) return { ok: false, error: error as StorageError, staleLeft: false };
+        // a newer sign-in another context wrote meanwhile (not the session this write replaced).
+        if (await this.#storedRecordStays(session.sessionId, stamp, replacing)) return { ok: false, error: error as StorageError, staleLeft: false };
         // An older session's: removed, so no restore brings back a session older than the one in memory.
         const staleLeft = !(await this.#dropRecord(undefined));
         return { ok: false, error: error as StorageError, staleLeft };
@@ -310,16 +325,18 @@ export class SessionStore {
   /**
    * After a failed write stamped `stamp`, whether the record in storage may stay: it is this same
    * session's (the same user, older credentials), or another context wrote it after that stamp
-   * (newer than anything this engine holds); never a cleared session. A failed read says no.
+   * (newer than anything this engine holds) and it is not the session the write was `replacing`
+   * (another context's refresh of the previous user); never a cleared session. A failed read says no.
    */
-  async #storedRecordStays(sessionId: string | undefined, stamp: number): Promise<boolean> {
+  async #storedRecordStays(sessionId: string | undefined, stamp: number, replacing: string | undefined): Promise<boolean> {
     try {
       const text = await this.#call('getItem', () => this.#settings.storage.getItem(this.key));
       if (text === null) return false;
       const { record, session } = this.#parse(text);
       const storedId = session.sessionId;
       if (storedId !== undefined && this.isCleared(storedId)) return false;
-      const stays = (sessionId !== undefined && storedId === sessionId) || (record.writer !== this.#settings.writer && record.updatedAt > stamp);
+      const newerSignIn = record.writer !== this.#settings.writer && record.updatedAt > stamp && storedId !== replacing;
+      const stays = (sessionId !== undefined && storedId === sessionId) || newerSignIn;
       if (stays) this.#lastKnownText = text;
       return stays;
     } catch {
@@ -327,20 +344,32 @@ export class SessionStore {
     }
   }
 
-  /** Whether storage holds a federation not cleared; noted as what the key holds when it does. A failed read says no. */
+  /**
+   * Whether storage holds a federation that restores (an identity and a login) and was not
+   * cleared; noted as what the key holds when it does. A failed read says yes: the guest
+   * identity id a caller would write is only a cache, the other context's sign-in is not.
+   */
   async #storedSessionLives(): Promise<boolean> {
+    let text: string | null;
     try {
-      const text = await this.#call('getItem', () => this.#settings.storage.getItem(this.key));
-      if (text === null) return false;
-      const storedId = this.#parse(text).session.sessionId;
-      if (storedId === undefined) return false;
-      await this.readCleared();
-      if (this.isCleared(storedId)) return false;
-      this.#lastKnownText = text;
-      return true;
+      text = await this.#call('getItem', () => this.#settings.storage.getItem(this.key));
     } catch {
-      return false;
+      return true;
     }
+    if (text === null) return false;
+    let session: StoredSession;
+    try {
+      session = this.#parse(text).session;
+    } catch {
+      return false; // Unusable: nothing restores from it, and a guest record may replace it.
+    }
+    if (session.identityId === undefined || session.login === undefined) return false;
+    if (session.sessionId !== undefined) {
+      await this.readCleared();
+      if (this.isCleared(session.sessionId)) return false;
+    }
+    this.#lastKnownText = text;
+    return true;
   }
 
   /** Writes the cleared ids (stored ∪ remembered) under their key; a failure is reported only. */
