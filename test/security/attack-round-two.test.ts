@@ -5,6 +5,7 @@ import { refreshLeaseKey, sessionKey } from '../../src/session/session-store';
 import { startEngineStack, untilIdle, untilState, type EngineStack } from '../support/engine-stack';
 import { until, withinGenerousBound } from '../support/generous-bound';
 import { flushIo } from '../support/test-clock';
+import { holdingSessionWrites } from '../sessions/holding-session-writes';
 import { SlowStorage } from '../sessions/slow-storage';
 
 // Round two of attacks on the day's sharing fixes (the guest record guard, lease waiters asking
@@ -29,6 +30,25 @@ async function settled<T>(promise: Promise<T>): Promise<{ ok: true; value: T } |
     (value) => ({ ok: true as const, value }),
     (error: unknown) => ({ ok: false as const, error }),
   );
+}
+
+/** `inner`, whose second lease call (a waiter's first re-ask) throws; every other one reaches it. */
+function leaseFailingOnReAsk(inner: Required<KeyValueStorage>) {
+  let asks = 0;
+  const storage: Required<KeyValueStorage> = {
+    ...inner,
+    async tryAcquireLease(key, ttlMs) {
+      asks += 1;
+      if (asks === 2) throw new Error('lease service briefly unavailable');
+      return inner.tryAcquireLease(key, ttlMs);
+    },
+  };
+  return {
+    storage,
+    get asks() {
+      return asks;
+    },
+  };
 }
 
 describe('fix 1: a guest record never replaces another context\'s federation', () => {
@@ -99,18 +119,9 @@ describe('fix 2: a refresh waiting on another context\'s lease', () => {
   it('goes on without the lease when a re-ask throws: one Cognito call, and the forced caller is answered', async () => {
     stack = await startEngineStack({ credentialsTtlSeconds: 600 });
     const shared = createMemoryStorage();
-    let asks = 0;
-    const storageOfB: Required<KeyValueStorage> = {
-      ...shared,
-      async tryAcquireLease(key, ttlMs) {
-        asks += 1;
-        // The second ask (the first re-ask) fails; every other one reaches the storage.
-        if (asks === 2) throw new Error('lease service briefly unavailable');
-        return shared.tryAcquireLease(key, ttlMs);
-      },
-    };
+    const leaseOfB = leaseFailingOnReAsk(shared);
     const tabA = stack.engine({ storage: shared, persistCredentials: true });
-    const tabB = stack.engine({ storage: storageOfB, persistCredentials: true });
+    const tabB = stack.engine({ storage: leaseOfB.storage, persistCredentials: true });
     await tabA.federateToIdentityPool({ token: await mint('alice'), provider: stack.issuer.loginsKey });
     await untilState(tabB, 'federated');
     stack.pool.resetStats();
@@ -118,10 +129,10 @@ describe('fix 2: a refresh waiting on another context\'s lease', () => {
     const holder = await shared.tryAcquireLease(refreshLeaseKey('default', stack.pool.identityPoolId), 60_000);
     expect(holder).not.toBeNull();
     const forcedB = settled(tabB.fetchAuthSession({ forceRefresh: true }));
-    await until(() => asks === 1, 'B to ask for the lease');
+    await until(() => leaseOfB.asks === 1, 'B to ask for the lease');
     // Engine time up to the first re-ask (5 polls), which throws; then the clock stands still
     // while B's own request is out.
-    for (let polls = 0; asks < 2 && polls < 100; polls++) await stack.clock.advance(200);
+    for (let polls = 0; leaseOfB.asks < 2 && polls < 100; polls++) await stack.clock.advance(200);
     const outcome = await withinGenerousBound(forcedB, "B's forced refresh");
     await holder!.release();
     expect(outcome.ok).toBe(true);
@@ -137,17 +148,9 @@ describe("fix 2: a lease blip while waiting with expired credentials", () => {
   it("does not end the shared session (signing every tab out) because one re-ask of the lease threw", async () => {
     stack = await startEngineStack({ credentialsTtlSeconds: 600 });
     const shared = createMemoryStorage();
-    let asksOfB = 0;
-    const storageOfB: Required<KeyValueStorage> = {
-      ...shared,
-      async tryAcquireLease(key, ttlMs) {
-        asksOfB += 1;
-        if (asksOfB === 2) throw new Error('lease service briefly unavailable');
-        return shared.tryAcquireLease(key, ttlMs);
-      },
-    };
+    const leaseOfB = leaseFailingOnReAsk(shared);
     const tabA = stack.engine({ storage: shared, persistCredentials: true });
-    const tabB = stack.engine({ storage: storageOfB, persistCredentials: true });
+    const tabB = stack.engine({ storage: leaseOfB.storage, persistCredentials: true });
     const alice = await tabA.federateToIdentityPool({ token: await mint('alice'), provider: stack.issuer.loginsKey });
     await untilState(tabB, 'federated');
 
@@ -157,8 +160,8 @@ describe("fix 2: a lease blip while waiting with expired credentials", () => {
     // The device slept past the credentials' expiry (no timer fired meanwhile).
     stack.clock.jump(700_000);
     const fetchB = settled(tabB.fetchAuthSession());
-    await until(() => asksOfB === 1, 'B to ask for the lease');
-    for (let polls = 0; asksOfB < 2 && polls < 100; polls++) await stack.clock.advance(200);
+    await until(() => leaseOfB.asks === 1, 'B to ask for the lease');
+    for (let polls = 0; leaseOfB.asks < 2 && polls < 100; polls++) await stack.clock.advance(200);
     await withinGenerousBound(fetchB, "B's fetch");
     await holder!.release();
     await untilIdle(tabA);
@@ -185,33 +188,20 @@ describe('fix 4: a failed write keeps a record stamped after it', () => {
   it("does not keep the previous user's record just because another tab refreshed it after the failed switch", async () => {
     stack = await startEngineStack({ credentialsTtlSeconds: 600 });
     const shared = createMemoryStorage();
-    let failing: Promise<void> | undefined;
-    let letFail = () => {};
-    let waiting = 0;
-    const storageOfA: Required<KeyValueStorage> = {
-      ...shared,
-      async setItem(key, value) {
-        if (failing && isSessionKey(key)) {
-          waiting += 1;
-          await failing;
-          throw new Error('injected setItem failure');
-        }
-        return shared.setItem(key, value);
-      },
-    };
-    const tabA = stack.engine({ storage: storageOfA, persistCredentials: true });
+    const writesOfA = holdingSessionWrites(shared);
+    const tabA = stack.engine({ storage: writesOfA.storage, persistCredentials: true });
     const tabB = stack.engine({ storage: shared, persistCredentials: true });
     const alice = await tabA.federateToIdentityPool({ token: await mint('alice'), provider: stack.issuer.loginsKey });
     await untilState(tabB, 'federated');
 
-    failing = new Promise<void>((resolve) => (letFail = resolve));
+    writesOfA.hold({ fail: true });
     const bob = settled(tabA.federateToIdentityPool({ token: await mint('bob'), provider: stack.issuer.loginsKey }));
-    await until(() => waiting === 1, "A's record of bob to be on its way to storage");
+    await until(() => writesOfA.waiting === 1, "A's record of bob to be on its way to storage");
     stack.clock.jump(1_000);
     // B's refresh of alice (a refresh-ahead timer, or a forced refresh) lands first.
     const refreshed = await tabB.fetchAuthSession({ forceRefresh: true });
     expect(refreshed.identityId).toBe(alice.identityId);
-    letFail();
+    writesOfA.release();
     const outcome = await withinGenerousBound(bob, "A's federation as bob");
     expect(outcome.ok).toBe(false);
     await untilIdle(tabA);

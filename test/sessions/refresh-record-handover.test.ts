@@ -3,6 +3,7 @@ import { createMemoryStorage, type Auth, type KeyValueStorage } from '../../src/
 import { refreshLeaseKey, sessionKey } from '../../src/session/session-store';
 import { startEngineStack, untilIdle, untilState, type EngineStack } from '../support/engine-stack';
 import { until, withinGenerousBound } from '../support/generous-bound';
+import { holdingSessionWrites } from './holding-session-writes';
 import { SlowStorage } from './slow-storage';
 
 // Contexts sharing a storage hand a refresh over through the stored record. Two ways that went
@@ -17,40 +18,6 @@ afterEach(async () => {
 });
 
 const isSessionKey = (key: string) => key.endsWith('.session');
-
-/** `inner`, with writes of the session record held while `hold` is armed. */
-function holdingSessionWrites(inner: Required<KeyValueStorage>) {
-  let held: Promise<void> | undefined;
-  let release = () => {};
-  let waiting = 0;
-  const storage: Required<KeyValueStorage> = {
-    getItem: (key) => inner.getItem(key),
-    async setItem(key, value) {
-      if (held && isSessionKey(key)) {
-        waiting += 1;
-        await held;
-      }
-      return inner.setItem(key, value);
-    },
-    removeItem: (key) => inner.removeItem(key),
-    subscribe: (listener) => inner.subscribe(listener),
-    tryAcquireLease: (key, ttlMs) => inner.tryAcquireLease(key, ttlMs),
-    close: () => Promise.resolve(),
-  };
-  return {
-    storage,
-    hold() {
-      held = new Promise<void>((resolve) => (release = resolve));
-    },
-    get waiting() {
-      return waiting;
-    },
-    release() {
-      held = undefined;
-      release();
-    },
-  };
-}
 
 async function federateBoth(leader: Auth, follower: Auth) {
   await leader.federateToIdentityPool({ token: await stack!.issuer.mintToken({ sub: 'alice' }, { expiresIn: 86_400 }), provider: stack!.issuer.loginsKey });
@@ -210,36 +177,19 @@ describe('a refresh whose record cannot be written, while another context signs 
     stack = await startEngineStack({ credentialsTtlSeconds: 600 });
     const shared = createMemoryStorage();
     // A's next write of the session record waits until released, then fails.
-    let failing: Promise<void> | undefined;
-    let letFail = () => {};
-    let waiting = 0;
-    const storageOfA: Required<KeyValueStorage> = {
-      getItem: (key) => shared.getItem(key),
-      async setItem(key, value) {
-        if (failing && isSessionKey(key)) {
-          waiting += 1;
-          await failing;
-          throw new Error('injected setItem failure');
-        }
-        return shared.setItem(key, value);
-      },
-      removeItem: (key) => shared.removeItem(key),
-      subscribe: (listener) => shared.subscribe(listener),
-      tryAcquireLease: (key, ttlMs) => shared.tryAcquireLease(key, ttlMs),
-      close: () => Promise.resolve(),
-    };
-    const tabA = stack.engine({ storage: storageOfA, persistCredentials: true });
+    const writesOfA = holdingSessionWrites(shared);
+    const tabA = stack.engine({ storage: writesOfA.storage, persistCredentials: true });
     const tabB = stack.engine({ storage: shared, persistCredentials: true });
     await federateBoth(tabA, tabB);
 
-    failing = new Promise<void>((resolve) => (letFail = resolve));
+    writesOfA.hold({ fail: true });
     await tabA.fetchAuthSession({ forceRefresh: true });
-    await until(() => waiting === 1, "A's refreshed record to be on its way to storage");
+    await until(() => writesOfA.waiting === 1, "A's refreshed record to be on its way to storage");
     // Later, B signs in as bob: its record is newer than A's pending write.
     await stack.clock.advance(1_000);
     const bob = await tabB.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'bob' }), provider: stack.issuer.loginsKey });
     const bobsRecord = await shared.getItem(sessionKey('default', stack.pool.identityPoolId));
-    letFail();
+    writesOfA.release();
     await until(() => stack!.events.some((event) => event.type === 'sessionStorage_failure'), "A's failed write to be reported");
     await untilIdle(tabA);
 
