@@ -1,5 +1,6 @@
 import { NetworkError, UnknownException } from '../errors/error-classes';
 import type { CognitoAnswer, CognitoOperation, CognitoTransport, InputOf, OutputOf } from './cognito-transport';
+import { connectionLost } from './connection-lost';
 import { redactedCause } from '../errors/redacted-cause';
 import { toAuthError } from '../errors/to-auth-error';
 import type { AuthClock } from '../model/clock';
@@ -23,7 +24,7 @@ export interface CommandResult<O extends CognitoOperation> {
 }
 
 /**
- * Sends one Cognito call: cancelled when `signal` aborts (the machine left the state),
+ * Sends one Cognito call (once more when its connection was lost): cancelled when `signal` aborts (the machine left the state),
  * failed with `NetworkError` after `requestTimeoutMs` on `settings.clock`, errors turned into `AuthError`s with
  * `secrets` scrubbed, and the server's clock read from the `Date` response header.
  */
@@ -45,7 +46,10 @@ export async function sendCommand<O extends CognitoOperation>(
   }, settings.requestTimeoutMs);
   let answer: CognitoAnswer<O>;
   try {
-    answer = await settings.transport.send(operation, input, { signal: controller.signal });
+    const send = () => settings.transport.send(operation, input, { signal: controller.signal });
+    // A connection lost under the call is tried once more (Node's fetch does not resend a POST,
+    // browsers and the SDK's retries do): each of the three Cognito calls may be repeated.
+    answer = await send().catch((error: unknown) => (controller.signal.aborted || !connectionLost(error) ? Promise.reject(error) : send()));
   } catch (error) {
     if (timedOut) {
       throw new NetworkError(`Cognito did not answer within ${settings.requestTimeoutMs} ms.`, {

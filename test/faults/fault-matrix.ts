@@ -41,6 +41,8 @@ const retried = (column: Column): CellExpectation =>
     ? { result: 'resolves', requests: { GetCredentialsForIdentity: 1 }, session: 'renewed' }
     : { result: 'resolves', requests: { GetCredentialsForIdentity: 2 }, session: 'renewed' };
 
+const sentAgain: CellExpectation = { result: 'resolves', requests: { GetCredentialsForIdentity: 2 }, session: 'renewed' };
+
 function failed(result: CellExpectation['result'], column: Column): CellExpectation {
   // Refreshes retry a retryable error (once here: the fault hits one request); guest fetches and federations report it.
   if (column === 'refreshing' || column === 'restoring') return retried(column);
@@ -61,11 +63,12 @@ export const FAULT_MATRIX: Record<FaultKind, Record<Column, CellExpectation>> = 
     refreshing: failed('InternalErrorException', 'refreshing'),
     restoring: failed('InternalErrorException', 'restoring'),
   },
+  // Sent once more at once, in every state: the connection was lost, not the call refused.
   drop: {
-    guest: failed('NetworkError', 'guest'),
-    federating: failed('NetworkError', 'federating'),
-    refreshing: failed('NetworkError', 'refreshing'),
-    restoring: failed('NetworkError', 'restoring'),
+    guest: sentAgain,
+    federating: sentAgain,
+    refreshing: sentAgain,
+    restoring: sentAgain,
   },
   latency: {
     guest: failed('NetworkError', 'guest'),
