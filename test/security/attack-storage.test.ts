@@ -159,7 +159,9 @@ describe('hostile stored records are refused whole, with InvalidSessionRecord on
             holder = next as Record<string, unknown>;
           }
           // defineProperty: a `__proto__` field must become a key of the JSON text, as an attacker writes it.
-          Object.defineProperty(holder, path[path.length - 1]!, { value, enumerable: true, writable: true, configurable: true });
+          // A copy: fast-check may hand the same object to two mutations, and a later one would
+          // then write into it (a cycle no stored text can hold).
+          Object.defineProperty(holder, path[path.length - 1]!, { value: structuredClone(value), enumerable: true, writable: true, configurable: true });
         }
         let text = JSON.stringify(record);
         if (duplicateKey) text = text.replace(/}$/, `,"updatedAt":${JSON.stringify(mutations[0]!.value) ?? 'null'}}`);
