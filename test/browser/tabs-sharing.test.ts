@@ -4,10 +4,10 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startLocalIdentityPool, startLocalOidcIssuer, type LocalIdentityPool, type LocalOidcIssuer } from '../../src/local/index';
+import { browserBundle } from '../support/browser-bundle';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 let browser: Browser | undefined;
@@ -21,16 +21,9 @@ beforeAll(async () => {
   }
   issuer = await startLocalOidcIssuer();
   pool = await startLocalIdentityPool({ providers: { [issuer.loginsKey]: { issuer: issuer.issuer } } });
-  const bundle = await build({
+  const script = await browserBundle({
     entryPoints: [fileURLToPath(new URL('./fixtures/tab-entry.ts', import.meta.url))],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    logLevel: 'silent',
   });
-  const script = bundle.outputFiles[0]!.text;
   server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path === '/') return response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><script type="module" src="/tab.js"></script>');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryStorage, type KeyValueStorage } from '../../src/index';
+import { createMemoryStorage, type AuthOptions, type KeyValueStorage } from '../../src/index';
 import { refreshLeaseKey, sessionKey } from '../../src/session/session-store';
 import { CallGate, untilHeld } from '../support/call-gate';
 import { startEngineStack, untilIdle, untilState, type EngineStack } from '../support/engine-stack';
@@ -31,30 +31,40 @@ async function eventually(check: () => Promise<boolean>): Promise<boolean> {
   }
 }
 
+/**
+ * A leader whose Cognito calls wait at `gate` and a joiner, on `storage`, federated as alice; then
+ * the leader's refresh is out (held at the gate) and the joiner, due a second later, has joined it.
+ */
+async function flightWithJoiner(storage: KeyValueStorage, gate: CallGate, others: Array<Partial<AuthOptions>> = []) {
+  stack = await startEngineStack({ credentialsTtlSeconds: 600 });
+  const pool = stack.pool;
+  const transport = createGatedTransport({ region: pool.region, endpoint: pool.endpoint }, gate);
+  const leader = stack.engine({ storage, persistCredentials: true, refreshAheadMs: 300_000, transport });
+  const joiner = stack.engine({ storage, persistCredentials: true, refreshAheadMs: 299_000 });
+  const rest = others.map((options) => stack!.engine({ storage, persistCredentials: true, ...options }));
+  const federating = leader.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }, { expiresIn: 86_400 }), provider: stack.issuer.loginsKey });
+  (await untilHeld(gate, 'GetId')).release();
+  (await untilHeld(gate, 'GetCredentialsForIdentity')).release();
+  const alice = await federating;
+  for (const auth of [joiner, ...rest]) await untilState(auth, 'federated');
+
+  await stack.clock.advance(300_000, settle);
+  const leaderCall = await untilHeld(gate, 'GetCredentialsForIdentity');
+  await stack.clock.advance(1_000, settle);
+  expect(joiner.actor.getSnapshot().matches('refreshing')).toBe(true);
+  return { pool, leader, joiner, rest, alice, leaderCall };
+}
+
 describe('a joiner of a flight whose session was cleared meanwhile', () => {
   it('does not keep the cleared session: another engine cleared it while the flight was out, and its notice was lost', async () => {
     const shared = createMemoryStorage();
     // One storage object for the three engines (so they share flights); its notices can be lost.
     const storage = new SlowStorage(shared);
     const gate = new CallGate();
-    stack = await startEngineStack({ credentialsTtlSeconds: 600 });
-    const pool = stack.pool;
     // A leads (its timer fires first; its GetCredentialsForIdentity waits at the gate), B joins
     // a second later, C (not due) clears.
-    const transport = createGatedTransport({ region: pool.region, endpoint: pool.endpoint }, gate);
-    const leader = stack.engine({ storage, persistCredentials: true, refreshAheadMs: 300_000, transport });
-    const joiner = stack.engine({ storage, persistCredentials: true, refreshAheadMs: 299_000 });
-    const clearer = stack.engine({ storage, persistCredentials: true, refreshAheadMs: 60_000 });
-    const federating = leader.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }, { expiresIn: 86_400 }), provider: stack.issuer.loginsKey });
-    (await untilHeld(gate, 'GetId')).release();
-    (await untilHeld(gate, 'GetCredentialsForIdentity')).release();
-    const alice = await federating;
-    for (const auth of [joiner, clearer]) await untilState(auth, 'federated');
-
-    await stack.clock.advance(300_000, settle);
-    const leaderCall = await untilHeld(gate, 'GetCredentialsForIdentity');
-    await stack.clock.advance(1_000, settle);
-    expect(joiner.actor.getSnapshot().matches('refreshing')).toBe(true);
+    const { pool, leader, joiner, rest, alice, leaderCall } = await flightWithJoiner(storage, gate, [{ refreshAheadMs: 60_000 }]);
+    const clearer = rest[0]!;
 
     // C clears alice's session; A and B never hear of it (a lost notice, as on a flaky link).
     storage.holdNotices();
@@ -78,26 +88,12 @@ describe('a joiner of a flight whose session was cleared meanwhile', () => {
   });
   it('does not get the session back when the engine that led the flight clears it (the flight is cancelled; the joiner may lead a new one)', async () => {
     const storage = createMemoryStorage();
-    const gate = new CallGate();
-    stack = await startEngineStack({ credentialsTtlSeconds: 600 });
-    const pool = stack.pool;
-    const transport = createGatedTransport({ region: pool.region, endpoint: pool.endpoint }, gate);
-    const leader = stack.engine({ storage, persistCredentials: true, refreshAheadMs: 300_000, transport });
-    const joiner = stack.engine({ storage, persistCredentials: true, refreshAheadMs: 299_000 });
-    const federating = leader.federateToIdentityPool({ token: await stack.issuer.mintToken({ sub: 'alice' }, { expiresIn: 86_400 }), provider: stack.issuer.loginsKey });
-    (await untilHeld(gate, 'GetId')).release();
-    (await untilHeld(gate, 'GetCredentialsForIdentity')).release();
-    await federating;
-    await untilState(joiner, 'federated');
-    await stack.clock.advance(300_000, settle);
-    await untilHeld(gate, 'GetCredentialsForIdentity');
-    await stack.clock.advance(1_000, settle);
-    expect(joiner.actor.getSnapshot().matches('refreshing')).toBe(true);
+    const { pool, leader, joiner } = await flightWithJoiner(storage, new CallGate());
 
     await leader.clearFederationToIdentityPool();
     await untilState(joiner, 'cleared');
     await untilIdle(joiner);
-    await stack.clock.advance(60_000);
+    await stack!.clock.advance(60_000);
     expect((await joiner.fetchAuthSession()).credentials).toBeUndefined();
     expect((await leader.fetchAuthSession()).credentials).toBeUndefined();
     expect(await storage.getItem(sessionKey('default', pool.identityPoolId))).toBeNull();

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEngineStack, type EngineStack } from '../support/engine-stack';
+import { browserBundle } from '../support/browser-bundle';
 
 // Attacks on the cached fetchAuthSession(), which answers from the machine's snapshot without an
 // event. The promises attacked: no caller can change what another caller gets, what it gets works
@@ -61,7 +61,7 @@ describe('the expiration and credentials where apps put them', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH).`);
     // A page as an app bundles it: idpool and the AWS SDK's browser build. The SDK tags a
     // credentials object the app passed with `$source` (setCredentialFeature) when it resolves it.
-    const bundle = await build({
+    const script = await browserBundle({
       stdin: {
         contents: `
           import { createAuth } from '../../src/index';
@@ -81,14 +81,7 @@ describe('the expiration and credentials where apps put them', () => {
         resolveDir: fileURLToPath(new URL('.', import.meta.url)),
         loader: 'ts',
       },
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      logLevel: 'silent',
     });
-    const script = bundle.outputFiles[0]!.text;
     const server = createServer((request, response) => {
       if (request.url === '/app.js') return response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script);
       return response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><script type="module" src="/app.js"></script>');

@@ -4,13 +4,13 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalIdentityPool, startLocalOidcIssuer, type LocalIdentityPool, type LocalOidcIssuer } from '../../src/local/index';
 import { until } from '../support/generous-bound';
 import type { PageError, PageOutcome } from './fixtures/transport-page';
 import { answer, json, startHostileServer, type HostileServer } from './hostile-server';
+import { browserBundle } from '../support/browser-bundle';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const NOW = Date.UTC(2030, 0, 15, 12, 0, 0, 250);
@@ -30,17 +30,10 @@ beforeAll(async () => {
   issuer = await startLocalOidcIssuer({ now: () => NOW });
   pool = await startLocalIdentityPool({ now: () => NOW, allowUnauthenticated: true, providers: { [issuer.loginsKey]: { issuer: issuer.issuer, audience: issuer.audience } } });
   hostile = await startHostileServer();
-  const bundle = await build({
+  const script = await browserBundle({
     entryPoints: [fileURLToPath(new URL('./fixtures/transport-page.ts', import.meta.url))],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"' },
   });
-  const script = bundle.outputFiles[0]?.text ?? '';
   site = createServer((request, response) => {
     if (request.url === '/page.js') return response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script);
     return response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><script type="module" src="/page.js"></script>');
