@@ -45,6 +45,13 @@ export function refreshLeaseKey(namespace: string, identityPoolId: string): stri
 
 const OK: StoreOutcome = { ok: true };
 
+/** A stored record as read: its text and what it says. */
+interface StoredRead {
+  text: string;
+  record: SessionRecord;
+  session: StoredSession;
+}
+
 let lastKeys: { namespace: string; identityPoolId: string; key: string; clearedKey: string } | undefined;
 
 /**
@@ -329,19 +336,15 @@ export class SessionStore {
    * (another context's refresh of the previous user); never a cleared session. A failed read says no.
    */
   async #storedRecordStays(sessionId: string | undefined, stamp: number, replacing: string | undefined): Promise<boolean> {
-    try {
-      const text = await this.#call('getItem', () => this.#settings.storage.getItem(this.key));
-      if (text === null) return false;
-      const { record, session } = this.#parse(text);
-      const storedId = session.sessionId;
-      if (storedId !== undefined && this.isCleared(storedId)) return false;
-      const newerSignIn = record.writer !== this.#settings.writer && record.updatedAt > stamp && storedId !== replacing;
-      const stays = (sessionId !== undefined && storedId === sessionId) || newerSignIn;
-      if (stays) this.#lastKnownText = text;
-      return stays;
-    } catch {
-      return false;
-    }
+    const stored = await this.#readStored().catch(() => undefined);
+    if (stored === undefined) return false;
+    const { text, record, session } = stored;
+    const storedId = session.sessionId;
+    if (storedId !== undefined && this.isCleared(storedId)) return false;
+    const newerSignIn = record.writer !== this.#settings.writer && record.updatedAt > stamp && storedId !== replacing;
+    const stays = (sessionId !== undefined && storedId === sessionId) || newerSignIn;
+    if (stays) this.#lastKnownText = text;
+    return stays;
   }
 
   /**
@@ -350,19 +353,14 @@ export class SessionStore {
    * identity id a caller would write is only a cache, the other context's sign-in is not.
    */
   async #storedSessionLives(): Promise<boolean> {
-    let text: string | null;
+    let stored: StoredRead | undefined;
     try {
-      text = await this.#call('getItem', () => this.#settings.storage.getItem(this.key));
+      stored = await this.#readStored();
     } catch {
       return true;
     }
-    if (text === null) return false;
-    let session: StoredSession;
-    try {
-      session = this.#parse(text).session;
-    } catch {
-      return false; // Unusable: nothing restores from it, and a guest record may replace it.
-    }
+    if (stored === undefined) return false;
+    const { text, session } = stored;
     if (session.identityId === undefined || session.login === undefined) return false;
     if (session.sessionId !== undefined) {
       await this.readCleared();
@@ -370,6 +368,20 @@ export class SessionStore {
     }
     this.#lastKnownText = text;
     return true;
+  }
+
+  /**
+   * The stored record, read and parsed; `undefined` when there is none or it is unusable (nothing
+   * restores from it). A failed read is reported and rethrown.
+   */
+  async #readStored(): Promise<StoredRead | undefined> {
+    const text = await this.readText();
+    if (text === null) return undefined;
+    try {
+      return { text, ...this.#parse(text) };
+    } catch {
+      return undefined;
+    }
   }
 
   /** Writes the cleared ids (stored ∪ remembered) under their key; a failure is reported only. */
